@@ -1,0 +1,53 @@
+# The two documented commands: `make run` and `make test`. Everything else serves them.
+SHELL := /bin/bash
+# uv runs as a module of the machine's python3, wherever pip put it.
+UV := python3 -m uv
+PY := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+# Supported languages come from the one constant in app/i18n/locales.py.
+LANGUAGES = $(shell $(PY) -c "from app.i18n.locales import SUPPORTED_LANGUAGES as L; print(' '.join(L))")
+POT := locales/messages.pot
+CATALOGS = $(foreach l,$(LANGUAGES),locales/$(l)/LC_MESSAGES/messages.po)
+
+.PHONY: run test setup lint typecheck pytest extract update-catalogs compile bench clean
+
+setup: .venv/.synced compile
+
+.venv/.synced: pyproject.toml uv.lock
+	$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
+	  || python3 -m pip install --quiet --user --break-system-packages uv
+	$(UV) sync --frozen
+	touch $@
+
+# pybabel workflow: extract → update → compile. Compiled .mo files are build output.
+extract: .venv/.synced
+	$(PY) -m babel.messages.frontend extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 \
+	  -k lazy_gettext --sort-by-file --no-wrap --project dépêche -o $(POT) .
+
+update-catalogs: extract
+	for l in $(LANGUAGES); do $(PY) -m babel.messages.frontend update -i $(POT) \
+	  -d locales -l $$l --no-wrap; done
+
+compile: .venv/.synced
+	$(PY) -m babel.messages.frontend compile -d locales --statistics
+
+run: setup
+	.venv/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WORKERS) \
+	  "app.wsgi:app"
+
+lint: .venv/.synced
+	.venv/bin/ruff check app tests
+	.venv/bin/ruff format --check app tests
+
+typecheck: .venv/.synced
+	.venv/bin/mypy
+
+pytest: setup
+	.venv/bin/pytest -q
+
+test: setup lint typecheck pytest
+
+clean:
+	rm -rf .venv locales/*/LC_MESSAGES/*.mo .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,31 @@
+"""dépêche: a bilingual French/English news publishing service."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from app import config
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then ``DEPECHE_*`` environment, then *test_config*."""
+    app = Flask(__name__)
+    app.config.from_mapping(config.DEFAULTS)
+    app.config.update(config.from_environment())
+    if test_config is not None:
+        app.config.update(test_config)
+
+    from app import content, errors, i18n, translation
+    from app.api import init_app as init_api
+    from app.web import init_app as init_web
+
+    i18n.init_app(app)
+    content.init_app(app)
+    translation.init_app(app)
+    errors.init_app(app)
+    init_api(app)
+    init_web(app)
+    return app

@@ -1,0 +1,64 @@
+"""The JSON API under ``/api/v1``: flask-smorest, marshmallow schemas, OpenAPI 3."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import flask_swagger_ui
+from flask import Flask, Response, abort, current_app, request, send_from_directory
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+
+from app.errors import PROBLEM_MIMETYPE, ProblemSchema, handle_http_exception
+
+API_PREFIX = "/api/v1"
+SWAGGER_UI_ASSETS = Path(flask_swagger_ui.__file__).parent / "dist"
+ACCEPTABLE = ("application/json", PROBLEM_MIMETYPE)
+
+
+class DepecheApi(Api):  # type: ignore[misc]
+    """flask-smorest's Api, documenting and answering errors as problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error: HTTPException) -> Response:
+        return handle_http_exception(error)
+
+
+def _check_request() -> None:
+    """Refuse what the API cannot answer before any view runs: 413 and 406."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None and request.content_length > limit:
+        abort(413, description=f"The request body is over {limit} bytes.")
+    accept = request.accept_mimetypes
+    if request.headers.get("Accept") and not any(accept.quality(m) for m in ACCEPTABLE):
+        abort(406, description="The API answers application/json only.")
+
+
+def init_app(app: Flask) -> None:
+    """Register the API blueprints, the OpenAPI document and the local docs UI."""
+    from app.api.articles import blp as articles
+
+    app.config.update(
+        API_TITLE="dépêche",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX=API_PREFIX,
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL=f"{API_PREFIX}/docs/assets/",
+    )
+    api = DepecheApi(app)
+    api.register_blueprint(articles, url_prefix=f"{API_PREFIX}/articles")
+    app.extensions["depeche.api"] = api
+
+    @app.route(f"{API_PREFIX}/docs/assets/<path:filename>", endpoint="swagger_ui_assets")
+    def swagger_ui_assets(filename: str) -> Response:
+        return send_from_directory(SWAGGER_UI_ASSETS, filename, max_age=86_400)
+
+    app.before_request(_api_guard)
+
+
+def _api_guard() -> None:
+    if request.path.startswith(API_PREFIX):
+        _check_request()

@@ -1,0 +1,71 @@
+"""``/api/v1/articles``: the article list and each article, in the negotiated language."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from flask import Response, abort, json
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import RAISE
+
+from app import i18n
+from app.api import schemas, views
+from app.caching import cached_response, content_etag
+from app.translation import EditionStore, editions
+
+blp = Blueprint(
+    "articles", __name__, url_prefix="/articles", description="Articles in English and French."
+)
+
+
+@lru_cache(maxsize=512)
+def _render(
+    store: EditionStore, kind: str, slug: str, negotiated: i18n.Negotiated
+) -> tuple[bytes, str]:
+    """Render a resource once per (resource, language, locale, request) and keep the bytes."""
+    languages = store.languages
+    data: dict[str, Any]
+    if kind == "list":
+        found = [store.get(a.slug, negotiated.language) for a in store.articles]
+        data = schemas.ArticleListSchema().dump(
+            {
+                "language": negotiated.language,
+                "articles": [views.summary(e, negotiated.locale, languages) for e in found if e],
+            }
+        )
+    else:
+        edition = store.get(slug, negotiated.language)
+        assert edition is not None
+        data = schemas.ArticleSchema().dump(views.full(edition, negotiated, languages))
+    body = json.dumps(data, ensure_ascii=False).encode()
+    return body, content_etag(body)
+
+
+def _respond(kind: str, slug: str = "") -> Response:
+    body, etag = _render(editions(), kind, slug, i18n.current())
+    return cached_response(body, "application/json", etag)
+
+
+@blp.route("")
+class Articles(MethodView):
+    @blp.arguments(schemas.LanguageQuerySchema, location="query", as_kwargs=True, unknown=RAISE)
+    @blp.response(200, schemas.ArticleListSchema)
+    @blp.alt_response(304, description="Not modified (If-None-Match matched the ETag).")
+    def get(self, **_query: str) -> Response:
+        """List the articles, newest first."""
+        return _respond("list")
+
+
+@blp.route("/<slug>")
+class Article(MethodView):
+    @blp.arguments(schemas.LanguageQuerySchema, location="query", as_kwargs=True, unknown=RAISE)
+    @blp.response(200, schemas.ArticleSchema)
+    @blp.alt_response(304, description="Not modified (If-None-Match matched the ETag).")
+    @blp.alt_response(404, response="DEFAULT_ERROR", description="No article with this slug.")
+    def get(self, slug: str, **_query: str) -> Response:
+        """An article in the negotiated language, with its translation status per segment."""
+        if editions().articles.get(slug) is None:
+            abort(404, description=f"No article {slug!r}.")
+        return _respond("article", slug)

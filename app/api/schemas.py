@@ -1,0 +1,95 @@
+"""Marshmallow schemas for every request and response of the JSON API."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from app.i18n.locales import LANGUAGE_TAG, SUPPORTED_LANGUAGES
+from app.translation.memory import Status
+
+
+class LanguageQuerySchema(Schema):
+    """``?lang=``: a BCP 47 tag; unsupported ones fall back (see ``translation.fallback``)."""
+
+    class Meta:
+        unknown = RAISE
+
+    lang = fields.String(
+        validate=[validate.Length(max=35), validate.Regexp(LANGUAGE_TAG)],
+        metadata={"description": "Language tag, e.g. fr, fr-CA, en-GB.", "example": "fr"},
+    )
+
+
+class LocalizedDateSchema(Schema):
+    date = fields.Date(required=True, metadata={"description": "ISO 8601 date."})
+    display = fields.String(required=True, metadata={"description": "As the locale writes it."})
+
+
+class AlternateSchema(Schema):
+    language = fields.String(required=True, validate=validate.OneOf(SUPPORTED_LANGUAGES))
+    html = fields.String(required=True, metadata={"description": "Path of the HTML page."})
+    api = fields.String(required=True, metadata={"description": "Path of the JSON resource."})
+
+
+class ArticleSummarySchema(Schema):
+    slug = fields.String(required=True)
+    headline = fields.String(required=True)
+    standfirst = fields.String(required=True)
+    published = fields.Nested(LocalizedDateSchema, required=True)
+    language = fields.String(required=True, metadata={"description": "Language served."})
+    languages = fields.List(fields.String(), required=True)
+    alternates = fields.List(fields.Nested(AlternateSchema), required=True)
+
+
+class ArticleListSchema(Schema):
+    language = fields.String(required=True)
+    articles = fields.List(fields.Nested(ArticleSummarySchema), required=True)
+
+
+class SegmentStatusSchema(Schema):
+    id = fields.String(required=True, metadata={"description": "Stable id of the segment."})
+    context = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf([s.value for s in Status]))
+
+
+class TranslationSchema(Schema):
+    source = fields.String(required=True, metadata={"description": "Source language."})
+    served = fields.String(required=True, metadata={"description": "Language served."})
+    requested = fields.String(
+        required=True, allow_none=True, metadata={"description": "Language asked for first."}
+    )
+    fallback = fields.Boolean(
+        required=True, metadata={"description": "The requested language is not served."}
+    )
+    complete = fields.Boolean(required=True)
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    segments = fields.List(fields.Nested(SegmentStatusSchema), required=True)
+
+
+class ParagraphSchema(Schema):
+    text = fields.String(required=True)
+    segments = fields.List(fields.String(), required=True)
+
+
+class SectionSchema(Schema):
+    heading = fields.String(required=True, allow_none=True)
+    paragraphs = fields.List(fields.Nested(ParagraphSchema), required=True)
+
+
+class RelatedLinkSchema(Schema):
+    title = fields.String(required=True)
+    url = fields.String(required=True, allow_none=True)
+
+
+class ArticleSchema(Schema):
+    slug = fields.String(required=True)
+    language = fields.String(required=True)
+    headline = fields.String(required=True)
+    standfirst = fields.String(required=True)
+    dateline = fields.String(required=True)
+    published = fields.Nested(LocalizedDateSchema, required=True)
+    credit = fields.String(required=True)
+    sections = fields.List(fields.Nested(SectionSchema), required=True)
+    related = fields.List(fields.Nested(RelatedLinkSchema), required=True)
+    alternates = fields.List(fields.Nested(AlternateSchema), required=True)
+    translation = fields.Nested(TranslationSchema, required=True)

@@ -1,0 +1,75 @@
+"""Turn an edition into the plain data the API schemas dump."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from babel import Locale
+from flask import url_for
+
+from app.i18n.locales import Negotiated
+from app.i18n.render import display_date
+from app.translation.edition import Edition
+
+
+def alternates(slug: str, languages: tuple[str, ...]) -> list[dict[str, str]]:
+    return [
+        {
+            "language": lang,
+            "html": url_for("web.article", lang=lang, slug=slug),
+            "api": url_for("articles.Article", slug=slug, lang=lang),
+        }
+        for lang in languages
+    ]
+
+
+def summary(edition: Edition, locale: Locale, languages: tuple[str, ...]) -> dict[str, Any]:
+    article = edition.article
+    return {
+        "slug": article.slug,
+        "headline": edition.text(article.headline),
+        "standfirst": edition.text(article.standfirst),
+        "published": {
+            "date": article.published,
+            "display": display_date(article.published, locale),
+        },
+        "language": edition.language,
+        "languages": list(languages),
+        "alternates": alternates(article.slug, languages),
+    }
+
+
+def full(edition: Edition, negotiated: Negotiated, languages: tuple[str, ...]) -> dict[str, Any]:
+    article = edition.article
+    data = summary(edition, negotiated.locale, languages)
+    data.update(
+        dateline=article.dateline,
+        credit=article.credit,
+        sections=[
+            {
+                "heading": edition.text(s.heading) if s.heading else None,
+                "paragraphs": [
+                    {
+                        "text": " ".join(edition.text(seg) for seg in p.sentences),
+                        "segments": [seg.id for seg in p.sentences],
+                    }
+                    for p in s.paragraphs
+                ],
+            }
+            for s in article.sections
+        ],
+        related=[{"title": edition.text(r.title), "url": r.url} for r in article.related],
+        translation={
+            "source": article.language,
+            "served": edition.language,
+            "requested": negotiated.requested,
+            "fallback": negotiated.fallback,
+            "complete": edition.complete,
+            "counts": edition.counts(),
+            "segments": [
+                {"id": seg.id, "context": seg.context, "status": edition.status(seg).value}
+                for seg in article.segments()
+            ],
+        },
+    )
+    return data

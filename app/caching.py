@@ -1,0 +1,22 @@
+"""HTTP caching for rendered bodies: content ETags, Cache-Control, conditional GET → 304."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Response, current_app, request
+
+
+def content_etag(body: bytes) -> str:
+    """An ETag derived from the bytes only: identical across processes, replicas, restarts."""
+    return hashlib.sha256(body).hexdigest()[:32]
+
+
+def cached_response(body: bytes, mimetype: str, etag: str | None = None) -> Response:
+    """Wrap a rendered body with its ETag and Cache-Control; answer 304 when it matches."""
+    response = Response(body, mimetype=mimetype)
+    response.set_etag(etag or content_etag(body))
+    response.cache_control.public = True
+    response.cache_control.max_age = current_app.config["CACHE_MAX_AGE"]
+    response.make_conditional(request)
+    return response

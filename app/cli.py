@@ -1,0 +1,69 @@
+"""``depeche ...`` commands for the newsroom: ingest wire copy, and more."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from app.config import DEFAULTS, from_environment
+from app.content.ingest import IngestError, ingest
+
+
+def _data_dir(option: Path | None) -> Path:
+    return option or from_environment().get("DATA_DIR") or DEFAULTS["DATA_DIR"]
+
+
+@click.group()
+def main() -> None:
+    """dépêche: bilingual news publishing."""
+
+
+@main.command("ingest")
+@click.argument("wire", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--slug", required=True, help="Folder name under data/articles/.")
+@click.option("--headline", help="Editorial headline (kept from the article if omitted).")
+@click.option("--standfirst", help="Editorial standfirst (kept from the article if omitted).")
+@click.option("--dateline", help="Place the story was filed from, e.g. Gao.")
+@click.option("--published", type=click.DateTime(formats=["%Y-%m-%d"]), help="YYYY-MM-DD.")
+@click.option("--language", type=click.Choice(["en", "fr"]), help="Language of the wire copy.")
+@click.option("--publisher", help="Publisher credited after the agency, e.g. France 24.")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Defaults to DEPECHE_DATA_DIR, then data/.",
+)
+def ingest_command(
+    wire: Path,
+    slug: str,
+    headline: str | None,
+    standfirst: str | None,
+    dateline: str | None,
+    published: datetime | None,
+    language: str | None,
+    publisher: str | None,
+    data_dir: Path | None,
+) -> None:
+    """Ingest WIRE copy as article SLUG: source.txt byte for byte, and article.md."""
+    try:
+        result = ingest(
+            wire,
+            slug,
+            _data_dir(data_dir),
+            headline=headline,
+            standfirst=standfirst,
+            dateline=dateline,
+            published=published.date() if published else None,
+            language=language,
+            publisher=publisher,
+        )
+    except IngestError as error:
+        raise click.ClickException(str(error)) from error
+    story = result.story
+    headings = sum(kind == "heading" for kind, _ in story.blocks)
+    click.echo(
+        f"{result.folder}: {len(story.blocks) - headings} paragraphs, {headings} subheadings, "
+        f"{len(story.related)} related links, credit {story.agency}"
+    )
+    for line in story.dropped:
+        click.echo(f"dropped promo line: {line}")

@@ -1,0 +1,33 @@
+"""Settings, in one place, with their defaults. Each can be set as ``DEPECHE_<NAME>``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS: dict[str, Any] = {
+    # Where articles live: data/articles/<slug>/.
+    "DATA_DIR": PROJECT_ROOT / "data",
+    # Seconds shared caches and browsers may keep a page or an API answer.
+    "CACHE_MAX_AGE": 300,
+    # Largest request body accepted, in bytes (413 beyond).
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+    # Absolute base URL for links in feeds and embeds; empty means "from the request".
+    "PUBLIC_URL": "",
+}
+
+_CONVERTERS: dict[str, Any] = {"DATA_DIR": Path, "CACHE_MAX_AGE": int, "MAX_CONTENT_LENGTH": int}
+
+
+def from_environment(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """Read ``DEPECHE_*`` variables for the known settings, converted to their types."""
+    settings: dict[str, Any] = {}
+    for name in DEFAULTS:
+        value = environ.get(f"DEPECHE_{name}")
+        if value is not None:
+            settings[name] = _CONVERTERS.get(name, str)(value)
+    return settings
