@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import flask_swagger_ui
-from flask import Flask, Response, abort, current_app, request, send_from_directory
-from flask_smorest import Api
+from flask import Flask, Response, current_app, request, send_from_directory
+from flask_smorest import Api, abort
 from werkzeug.exceptions import HTTPException
 
 from app.errors import PROBLEM_MIMETYPE, ProblemSchema, handle_http_exception
@@ -26,13 +26,18 @@ class DepecheApi(Api):  # type: ignore[misc]
 
 
 def _check_request() -> None:
-    """Refuse what the API cannot answer before any view runs: 413 and 406."""
+    """Refuse what the API cannot answer before any view runs: 413, 400 and 406."""
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     if request.content_length is not None and request.content_length > limit:
-        abort(413, description=f"The request body is over {limit} bytes.")
+        abort(413, message=f"The request body is over {limit} bytes.")
+    repeated = {
+        key: ["Given more than once."] for key in request.args if len(request.args.getlist(key)) > 1
+    }
+    if repeated:
+        abort(400, message="A query parameter is repeated.", errors={"query": repeated})
     accept = request.accept_mimetypes
     if request.headers.get("Accept") and not any(accept.quality(m) for m in ACCEPTABLE):
-        abort(406, description="The API answers application/json only.")
+        abort(406, message="The API answers application/json only.")
 
 
 def init_app(app: Flask) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from flask import Response, abort, json
+from flask import Response, json
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, abort
 from marshmallow import RAISE
 
 from app import i18n
@@ -67,5 +67,5 @@ class Article(MethodView):
     def get(self, slug: str, **_query: str) -> Response:
         """An article in the negotiated language, with its translation status per segment."""
         if editions().articles.get(slug) is None:
-            abort(404, description=f"No article {slug!r}.")
+            abort(404, message=f"No article {slug!r}.")
         return _respond("article", slug)

@@ -10,11 +10,28 @@ from typing import Any
 
 import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 from marshmallow import ValidationError
 
 from app.content.model import Article, Paragraph, RelatedLink, Section, Segment
 from app.content.schemas import FrontMatterSchema
 from app.content.segment import split_sentences
+
+
+class _PlainScalarsLoader(yaml.SafeLoader):
+    """YAML without implicit timestamps: dates reach the schema as text, so a bad date is
+    reported by field name instead of failing inside the YAML parser."""
+
+
+_PlainScalarsLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class _FrontMatterHandler(YAMLHandler):
+    def load(self, fm: str, **kwargs: Any) -> Any:
+        return yaml.load(fm, Loader=_PlainScalarsLoader)  # noqa: S506 (a SafeLoader)
 
 
 class ContentError(Exception):
@@ -55,11 +72,11 @@ def load_article(folder: Path) -> Article:
     """Load and validate one article folder; raise ContentError naming file and field."""
     path = folder / "article.md"
     try:
-        post = frontmatter.loads(path.read_text(encoding="utf-8"))
+        post = frontmatter.loads(path.read_text(encoding="utf-8"), handler=_FrontMatterHandler())
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise ContentError(f"{path}: cannot read: {error}") from error
     try:
-        meta = FrontMatterSchema().load(dict(post.metadata))
+        meta = FrontMatterSchema().load(post.metadata if isinstance(post.metadata, dict) else {})
     except ValidationError as error:
         raise ContentError(f"{path}: {_first_error(error.messages)}") from error
     if meta["slug"] != folder.name:
