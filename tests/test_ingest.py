@@ -59,8 +59,10 @@ def test_seed_front_matter(tmp_path: Path) -> None:
     assert meta["language"] == "en"
     assert meta["related"] == [
         {"title": 'Jihadist blockade in Timbuktu in Mali: "The situation is untenable"'},
-        {"title": "Fighting between the army and rebels in Mali: is this the end of the "
-         "Algiers agreement?"},
+        {
+            "title": "Fighting between the army and rebels in Mali: is this the end of the "
+            "Algiers agreement?"
+        },
     ]
 
 
@@ -80,15 +82,29 @@ def test_seed_structure() -> None:
 
 def test_promo_lines_and_credit_line_are_not_in_the_body() -> None:
     body = frontmatter.load(DATA_DIR / "articles" / SLUG / "article.md").content
-    for dropped in ("I subscribe", "France 24 app", "The summary of the week", "With AFP",
-                    "See also"):
+    for dropped in (
+        "I subscribe",
+        "France 24 app",
+        "The summary of the week",
+        "With AFP",
+        "See also",
+    ):
         assert dropped not in body
 
 
 def test_cli_reports_what_it_dropped(tmp_path: Path) -> None:
     output = run_ingest(
-        tmp_path, "--headline", "H", "--standfirst", "S", "--dateline", "Gao",
-        "--published", "2023-10-02", "--publisher", "France 24",
+        tmp_path,
+        "--headline",
+        "H",
+        "--standfirst",
+        "S",
+        "--dateline",
+        "Gao",
+        "--published",
+        "2023-10-02",
+        "--publisher",
+        "France 24",
     )
     assert "12 paragraphs, 1 subheadings, 2 related links, credit AFP" in output
     assert output.count("dropped promo line:") == 3

@@ -43,12 +43,20 @@ TABLE = [
     ("path", "query", "header", "served", "locale", "source", "fallback"), TABLE
 )
 def test_negotiation_table(
-    path: str | None, query: str | None, header: str | None,
-    served: str, locale: str, source: str, fallback: bool,
+    path: str | None,
+    query: str | None,
+    header: str | None,
+    served: str,
+    locale: str,
+    source: str,
+    fallback: bool,
 ) -> None:
     outcome = negotiate(path, query, header)
     assert (outcome.language, str(outcome.locale), outcome.source, outcome.fallback) == (
-        served, locale, source, fallback,
+        served,
+        locale,
+        source,
+        fallback,
     )
 
 

@@ -54,14 +54,18 @@ def test_an_empty_body_is_refused(article_md: Path, make_app: Callable[[Path], F
         make_app(article_md.parent.parent.parent)
 
 
-def test_a_broken_catalog_names_the_file(data_copy: Path, make_app: Callable[[Path], Flask]) -> None:
+def test_a_broken_catalog_names_the_file(
+    data_copy: Path, make_app: Callable[[Path], Flask]
+) -> None:
     po = data_copy / "articles" / SLUG / "fr.po"
     po.write_text(po.read_text() + '\nmsgid "unterminated\n')
     with pytest.raises(CatalogError, match=str(po)):
         make_app(data_copy)
 
 
-def test_a_missing_data_dir_stops_start_up(tmp_path: Path, make_app: Callable[[Path], Flask]) -> None:
+def test_a_missing_data_dir_stops_start_up(
+    tmp_path: Path, make_app: Callable[[Path], Flask]
+) -> None:
     with pytest.raises(ContentError, match="not a directory"):
         make_app(tmp_path / "nowhere")
 
