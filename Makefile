@@ -11,7 +11,7 @@ LANGUAGES = $(shell $(PY) -c "from app.i18n.locales import SUPPORTED_LANGUAGES a
 POT := locales/messages.pot
 CATALOGS = $(foreach l,$(LANGUAGES),locales/$(l)/LC_MESSAGES/messages.po)
 
-.PHONY: run test setup lint typecheck pytest extract update-catalogs compile bench clean
+.PHONY: run test setup lint typecheck check pytest extract update-catalogs compile bench clean
 
 setup: .venv/.synced compile
 
@@ -47,7 +47,10 @@ typecheck: .venv/.synced
 pytest: setup
 	.venv/bin/pytest -q
 
-test: setup lint typecheck pytest
+check: setup
+	.venv/bin/depeche check
+
+test: setup lint typecheck check pytest
 
 clean:
 	rm -rf .venv locales/*/LC_MESSAGES/*.mo .pytest_cache .mypy_cache .ruff_cache

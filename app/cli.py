@@ -68,3 +68,38 @@ def ingest_command(
     )
     for line in story.dropped:
         click.echo(f"dropped promo line: {line}")
+
+
+@main.command("check")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Defaults to DEPECHE_DATA_DIR, then data/.",
+)
+def check_command(data_dir: Path | None) -> None:
+    """Prove every fact of every article in every language; exit 1 on any problem."""
+    from app.content.store import ArticleStore, ContentError
+    from app.facts.check import check_article
+    from app.facts.store import load_facts
+    from app.i18n.locales import SUPPORTED_LANGUAGES
+    from app.translation.edition import build_edition
+    from app.translation.memory import CatalogError
+
+    try:
+        articles = ArticleStore.load(_data_dir(data_dir))
+        problems, checked = [], 0
+        for article in articles:
+            path = article.folder / "facts.yaml"
+            if not path.exists():
+                continue
+            facts = load_facts(path, article)
+            editions = {lang: build_edition(article, lang) for lang in SUPPORTED_LANGUAGES}
+            problems += check_article(article, facts, editions)
+            checked += len(facts.facts) + len(facts.timeline)
+    except (ContentError, CatalogError) as error:
+        raise click.ClickException(str(error)) from error
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) in {checked} facts")
+    click.echo(f"{checked} facts and timeline entries proved in {', '.join(SUPPORTED_LANGUAGES)}")

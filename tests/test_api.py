@@ -96,7 +96,11 @@ def test_etag_is_the_same_in_another_process(client: FlaskClient) -> None:
 def test_openapi_documents_every_route_and_the_problem_shape(client: FlaskClient) -> None:
     spec = client.get("/api/v1/openapi.json").json
     assert spec["openapi"].startswith("3.")
-    assert set(spec["paths"]) == {"/api/v1/articles", "/api/v1/articles/{slug}"}
+    assert set(spec["paths"]) == {
+        "/api/v1/articles",
+        "/api/v1/articles/{slug}",
+        "/api/v1/articles/{slug}/facts",
+    }
     schemas = spec["components"]["schemas"]
     assert {"Article", "ArticleList", "Problem"} <= set(schemas)
     assert {"type", "title", "status", "detail", "errors"} <= set(schemas["Problem"]["properties"])

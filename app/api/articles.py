@@ -13,6 +13,8 @@ from marshmallow import RAISE
 from app import i18n
 from app.api import schemas, views
 from app.caching import cached_response, content_etag
+from app.facts import facts_of
+from app.facts.render import render_facts
 from app.translation import EditionStore, editions
 
 blp = Blueprint(
@@ -27,7 +29,19 @@ def _render(
     """Render a resource once per (resource, language, locale, request) and keep the bytes."""
     languages = store.languages
     data: dict[str, Any]
-    if kind == "list":
+    if kind == "facts":
+        edition = store.get(slug, negotiated.language)
+        summary = facts_of(slug)
+        assert edition is not None and summary is not None
+        data = schemas.FactSummarySchema().dump(
+            {
+                "slug": slug,
+                "language": negotiated.language,
+                "locale": str(negotiated.locale),
+                **render_facts(summary, edition, negotiated.locale),
+            }
+        )
+    elif kind == "list":
         found = [store.get(a.slug, negotiated.language) for a in store.articles]
         data = schemas.ArticleListSchema().dump(
             {
@@ -69,3 +83,16 @@ class Article(MethodView):
         if editions().articles.get(slug) is None:
             abort(404, message=f"No article {slug!r}.")
         return _respond("article", slug)
+
+
+@blp.route("/<slug>/facts")
+class ArticleFacts(MethodView):
+    @blp.arguments(schemas.LanguageQuerySchema, location="query", as_kwargs=True, unknown=RAISE)
+    @blp.response(200, schemas.FactSummarySchema)
+    @blp.alt_response(304, description="Not modified (If-None-Match matched the ETag).")
+    @blp.alt_response(404, response="DEFAULT_ERROR", description="No such article, or no facts.")
+    def get(self, slug: str, **_query: str) -> Response:
+        """The key facts and the timeline, typed values beside their localized display."""
+        if facts_of(slug) is None:
+            abort(404, message=f"No facts for article {slug!r}.")
+        return _respond("facts", slug)

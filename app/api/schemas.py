@@ -93,3 +93,68 @@ class ArticleSchema(Schema):
     related = fields.List(fields.Nested(RelatedLinkSchema), required=True)
     alternates = fields.List(fields.Nested(AlternateSchema), required=True)
     translation = fields.Nested(TranslationSchema, required=True)
+
+
+class FactValueSchema(Schema):
+    """The raw typed value: which fields are present depends on ``type``."""
+
+    type = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            ["count", "quantity", "duration", "date", "places", "person", "organisation"]
+        ),
+    )
+    number = fields.Raw(metadata={"type": "number", "description": "count, quantity, duration"})
+    unit = fields.String(metadata={"description": "CLDR unit id, e.g. length-kilometer."})
+    date = fields.String(metadata={"description": "ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD."})
+    precision = fields.String(
+        validate=validate.OneOf(["day", "month", "year", "early-month", "mid-month", "late-month"])
+    )
+    places = fields.List(fields.String(), metadata={"description": "As in the source."})
+    name = fields.String()
+    title = fields.String()
+
+
+class ProvenanceSchema(Schema):
+    segment = fields.String(required=True, metadata={"description": "Id of the cited sentence."})
+    quote = fields.String(
+        required=True, metadata={"description": "The words quoted, served language."}
+    )
+    sentence = fields.String(
+        required=True, metadata={"description": "The cited sentence, served language."}
+    )
+
+
+class FactSchema(Schema):
+    id = fields.String(required=True)
+    label = fields.String(required=True, metadata={"description": "In the served language."})
+    value = fields.Nested(FactValueSchema, required=True)
+    qualifier = fields.String(
+        required=True,
+        allow_none=True,
+        validate=validate.OneOf(["about", "more-than", "at-least", "by", "since"]),
+    )
+    display = fields.String(required=True, metadata={"description": "Localized, short units."})
+    display_long = fields.String(required=True, metadata={"description": "Localized, long units."})
+    provenance = fields.Nested(ProvenanceSchema, required=True)
+
+
+class PartialDateSchema(Schema):
+    date = fields.String(required=True)
+    precision = fields.String(required=True)
+
+
+class TimelineEntrySchema(Schema):
+    date = fields.Nested(PartialDateSchema, required=True)
+    qualifier = fields.String(required=True, allow_none=True)
+    display = fields.String(required=True, metadata={"description": "The date, localized."})
+    text = fields.String(required=True)
+    provenance = fields.Nested(ProvenanceSchema, required=True)
+
+
+class FactSummarySchema(Schema):
+    slug = fields.String(required=True)
+    language = fields.String(required=True)
+    locale = fields.String(required=True, metadata={"description": "CLDR locale used, e.g. fr_CA."})
+    facts = fields.List(fields.Nested(FactSchema), required=True)
+    timeline = fields.List(fields.Nested(TimelineEntrySchema), required=True)

@@ -9,7 +9,19 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-Context = Literal["headline", "standfirst", "heading", "body", "related"]
+Context = Literal[
+    "headline",
+    "standfirst",
+    "heading",
+    "body",
+    "related",
+    # Added by an article's facts (app/facts): labels, quotes, titles, places, timeline.
+    "fact-label",
+    "fact-quote",
+    "fact-title",
+    "place",
+    "timeline",
+]
 
 
 @dataclass(frozen=True)

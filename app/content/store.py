@@ -18,12 +18,12 @@ from app.content.schemas import FrontMatterSchema
 from app.content.segment import split_sentences
 
 
-class _PlainScalarsLoader(yaml.SafeLoader):
+class PlainScalarsLoader(yaml.SafeLoader):
     """YAML without implicit timestamps: dates reach the schema as text, so a bad date is
     reported by field name instead of failing inside the YAML parser."""
 
 
-_PlainScalarsLoader.yaml_implicit_resolvers = {
+PlainScalarsLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
@@ -31,20 +31,20 @@ _PlainScalarsLoader.yaml_implicit_resolvers = {
 
 class _FrontMatterHandler(YAMLHandler):
     def load(self, fm: str, **kwargs: Any) -> Any:
-        return yaml.load(fm, Loader=_PlainScalarsLoader)  # noqa: S506 (a SafeLoader)
+        return yaml.load(fm, Loader=PlainScalarsLoader)  # noqa: S506 (a SafeLoader)
 
 
 class ContentError(Exception):
     """An article file is invalid; the message names the file and the field."""
 
 
-def _first_error(messages: Any, prefix: str = "") -> str:
+def first_error(messages: Any, prefix: str = "") -> str:
     """Flatten marshmallow's nested messages into 'field.sub: message'."""
     if isinstance(messages, dict):
         key, value = next(iter(messages.items()))
-        return _first_error(value, f"{prefix}.{key}" if prefix else str(key))
+        return first_error(value, f"{prefix}.{key}" if prefix else str(key))
     if isinstance(messages, list) and messages:
-        return _first_error(messages[0], prefix)
+        return first_error(messages[0], prefix)
     return f"{prefix}: {messages}"
 
 
@@ -78,7 +78,7 @@ def load_article(folder: Path) -> Article:
     try:
         meta = FrontMatterSchema().load(post.metadata if isinstance(post.metadata, dict) else {})
     except ValidationError as error:
-        raise ContentError(f"{path}: {_first_error(error.messages)}") from error
+        raise ContentError(f"{path}: {first_error(error.messages)}") from error
     if meta["slug"] != folder.name:
         raise ContentError(f"{path}: slug: {meta['slug']!r} differs from folder {folder.name!r}")
     if not post.content.strip():

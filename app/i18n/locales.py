@@ -17,6 +17,12 @@ from babel import Locale, UnknownLocaleError
 #: Languages the service publishes in. Negotiation, templates and the Makefile read this.
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
+#: CLDR locales whose conventions a text in each language may follow (en: "October 2" or
+#: "2 October"). The facts check accepts any of them; tests render each.
+REGIONAL_LOCALES: dict[str, tuple[str, ...]] = {
+    "en": ("en", "en_GB"),
+    "fr": ("fr", "fr_CA", "fr_CH"),
+}
 
 #: A BCP 47 language tag, loosely: letters, then subtags of letters and digits.
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from babel.messages.catalog import Catalog
+
 from app.content.model import Article, Segment
 from app.content.store import ArticleStore
 from app.translation.memory import Status, Translation, catalog_path, load_catalog, lookup
@@ -19,14 +21,25 @@ class Edition:
     article: Article
     language: str
     translations: Mapping[Segment, Translation]
+    """The article's own segments, resolved at start-up."""
+    catalog: Catalog | None = None
+    """The catalog, for segments other modules add (fact labels, quotes, timeline)."""
+
+    def translation(self, segment: Segment) -> Translation:
+        found = self.translations.get(segment)
+        if found is not None:
+            return found
+        if self.language == self.article.language:
+            return Translation(segment.text, Status.SOURCE)
+        return lookup(self.catalog, segment)
 
     def text(self, segment: Segment) -> str:
         """The published text of *segment*: its translation, or the source when there is none."""
-        translation = self.translations[segment]
+        translation = self.translation(segment)
         return translation.text if translation.text is not None else segment.text
 
     def status(self, segment: Segment) -> Status:
-        return self.translations[segment].status
+        return self.translation(segment).status
 
     def counts(self) -> dict[str, int]:
         counted = Counter(t.status for t in self.translations.values())
@@ -45,7 +58,7 @@ def build_edition(article: Article, language: str) -> Edition:
         return Edition(article, language, MappingProxyType(source))
     catalog = load_catalog(catalog_path(article.folder, language), language)
     resolved = {seg: lookup(catalog, seg) for seg in article.segments()}
-    return Edition(article, language, MappingProxyType(resolved))
+    return Edition(article, language, MappingProxyType(resolved), catalog)
 
 
 class EditionStore:

@@ -10,6 +10,8 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from app import i18n
 from app.caching import cached_response, content_etag
+from app.facts import facts_of
+from app.facts.render import render_facts
 from app.i18n.locales import SUPPORTED_LANGUAGES
 from app.i18n.render import display_date
 from app.translation import EditionStore, editions
@@ -35,10 +37,10 @@ def _render(
     language = negotiated.language
     switcher = [(lang, language_name(lang)) for lang in SUPPORTED_LANGUAGES]
     if page == "index":
-        found = [store.get(a.slug, language) for a in store.articles]
+        listed = [store.get(a.slug, language) for a in store.articles]
         html = render_template(
             "index.html",
-            editions=[e for e in found if e],
+            editions=[e for e in listed if e],
             negotiated=negotiated,
             switcher=switcher,
             display_date=display_date,
@@ -46,8 +48,13 @@ def _render(
     else:
         edition = store.get(slug, language)
         assert edition is not None
+        found = facts_of(slug)
+        summary = (
+            {"slug": slug, **render_facts(found, edition, negotiated.locale)} if found else None
+        )
         html = render_template(
-            "article.html",
+            "facts.html" if page == "facts" else "article.html",
+            summary=summary,
             edition=edition,
             article=edition.article,
             negotiated=negotiated,
@@ -81,3 +88,10 @@ def article(lang: str, slug: str) -> Response:
     if editions().articles.get(slug) is None:
         abort(404)
     return _page("article", slug)
+
+
+@bp.get(f"/{LANG}/articles/<slug>/facts")
+def facts(lang: str, slug: str) -> Response:
+    if editions().articles.get(slug) is None or facts_of(slug) is None:
+        abort(404)
+    return _page("facts", slug)
