@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from app import config
+from app.memo import ResponseMemo
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -29,4 +30,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     init_api(app)
     init_web(app)
+    if app.config["RESPONSE_MEMO"]:
+        app.wsgi_app = ResponseMemo(app.wsgi_app)  # type: ignore[method-assign]
     return app

@@ -16,11 +16,23 @@ DEFAULTS: dict[str, Any] = {
     "CACHE_MAX_AGE": 300,
     # Largest request body accepted, in bytes (413 beyond).
     "MAX_CONTENT_LENGTH": 64 * 1024,
+    # Answer repeat GETs of cacheable responses from memory, before Flask (app/memo.py).
+    "RESPONSE_MEMO": True,
     # Absolute base URL for links in feeds and embeds; empty means "from the request".
     "PUBLIC_URL": "",
 }
 
-_CONVERTERS: dict[str, Any] = {"DATA_DIR": Path, "CACHE_MAX_AGE": int, "MAX_CONTENT_LENGTH": int}
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+_CONVERTERS: dict[str, Any] = {
+    "DATA_DIR": Path,
+    "CACHE_MAX_AGE": int,
+    "MAX_CONTENT_LENGTH": int,
+    "RESPONSE_MEMO": _flag,
+}
 
 
 def from_environment(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:

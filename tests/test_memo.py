@@ -1,0 +1,100 @@
+"""The response memo answers repeat GETs exactly as Flask would, and nothing else."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from app import create_app
+from app.memo import ResponseMemo
+from tests.conftest import DATA_DIR, SLUG
+
+URLS = [
+    (f"/api/v1/articles/{SLUG}?lang=fr", {}),
+    (f"/api/v1/articles/{SLUG}", {"Accept-Language": "fr-CA"}),
+    (f"/api/v1/articles/{SLUG}", {"Accept-Language": "en-GB"}),
+    (f"/api/v1/articles/{SLUG}/facts", {"Accept-Language": "fr-CH"}),
+    (f"/fr/articles/{SLUG}", {}),
+    ("/en/", {"Accept": "text/html"}),
+]
+
+
+@pytest.fixture
+def memo_app() -> Flask:
+    return create_app({"TESTING": True, "DATA_DIR": DATA_DIR, "RESPONSE_MEMO": True})
+
+
+@pytest.fixture
+def plain_app() -> Flask:
+    return create_app({"TESTING": True, "DATA_DIR": DATA_DIR, "RESPONSE_MEMO": False})
+
+
+@pytest.mark.parametrize(("url", "headers"), URLS)
+def test_a_remembered_answer_is_the_one_flask_gives(
+    memo_app: Flask, plain_app: Flask, url: str, headers: dict[str, str]
+) -> None:
+    memo, plain = memo_app.test_client(), plain_app.test_client()
+    first = memo.get(url, headers=headers)
+    remembered = memo.get(url, headers=headers)
+    expected = plain.get(url, headers=headers)
+    assert remembered.status_code == first.status_code == expected.status_code == 200
+    assert remembered.data == expected.data
+    assert sorted(remembered.headers.items()) == sorted(expected.headers.items())
+    assert isinstance(memo_app.wsgi_app, ResponseMemo)
+    assert len(memo_app.wsgi_app._entries) == 1
+
+
+@pytest.mark.parametrize("form", ['"{}"', 'W/"{}"', '"other", "{}"', "*"])
+def test_if_none_match_forms_get_a_304(memo_app: Flask, form: str) -> None:
+    client = memo_app.test_client()
+    etag = client.get(f"/fr/articles/{SLUG}").headers["ETag"].strip('"')
+    response = client.get(f"/fr/articles/{SLUG}", headers={"If-None-Match": form.format(etag)})
+    assert response.status_code == 304
+    assert response.data == b""
+    assert response.headers["ETag"] == f'"{etag}"'
+    assert response.headers["Content-Language"] == "fr"
+
+
+def test_a_stale_etag_gets_the_body(memo_app: Flask) -> None:
+    client = memo_app.test_client()
+    client.get(f"/fr/articles/{SLUG}")
+    response = client.get(f"/fr/articles/{SLUG}", headers={"If-None-Match": '"stale"'})
+    assert response.status_code == 200
+    assert b"Points cl" in response.data
+
+
+def test_head_gets_headers_only(memo_app: Flask) -> None:
+    client = memo_app.test_client()
+    body = client.get(f"/fr/articles/{SLUG}").data
+    head = client.head(f"/fr/articles/{SLUG}")
+    assert head.status_code == 200
+    assert head.data == b""
+    assert head.headers["Content-Length"] == str(len(body))
+
+
+def test_languages_never_leak_between_readers(memo_app: Flask) -> None:
+    client = memo_app.test_client()
+    url = f"/api/v1/articles/{SLUG}"
+    for _ in range(2):
+        assert client.get(url, headers={"Accept-Language": "fr"}).json["language"] == "fr"
+        assert client.get(url, headers={"Accept-Language": "en"}).json["language"] == "en"
+        assert client.get(url).json["language"] == "en"
+
+
+def test_errors_and_bodies_are_not_remembered(memo_app: Flask) -> None:
+    client = memo_app.test_client()
+    for _ in range(2):
+        assert client.get("/api/v1/articles/nope").status_code == 404
+        assert client.get(f"/api/v1/articles/{SLUG}", data=b"x" * 70_000).status_code == 413
+        assert client.get(f"/api/v1/articles/{SLUG}?x=1").status_code == 422
+    assert isinstance(memo_app.wsgi_app, ResponseMemo)
+    assert memo_app.wsgi_app._entries == {}
+
+
+def test_the_memo_is_bounded(memo_app: Flask) -> None:
+    assert isinstance(memo_app.wsgi_app, ResponseMemo)
+    memo_app.wsgi_app.max_entries = 3
+    client = memo_app.test_client()
+    for number in range(10):
+        client.get(f"/fr/articles/{SLUG}", headers={"Accept-Language": f"fr-x-{number}"})
+    assert len(memo_app.wsgi_app._entries) == 3
