@@ -52,5 +52,11 @@ check: setup
 
 test: setup lint typecheck check pytest
 
+# Load tools come from Debian; only ever aimed at 127.0.0.1.
+bench: setup
+	command -v wrk >/dev/null && command -v hyperfine >/dev/null || \
+	  { apt-get update -qq && apt-get install -y -qq wrk hyperfine; }
+	.venv/bin/python bench/run.py
+
 clean:
 	rm -rf .venv locales/*/LC_MESSAGES/*.mo .pytest_cache .mypy_cache .ruff_cache

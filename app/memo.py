@@ -21,8 +21,8 @@ StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 Key = tuple[str | None, str, str, str | None, str | None]
 
-#: Headers a 304 repeats from its 200 (RFC 9110, 15.4.5).
-_NOT_MODIFIED_HEADERS = {"cache-control", "content-language", "etag", "vary", "expires"}
+#: Headers a 304 repeats from its 200 (RFC 9110, 15.4.5), as werkzeug does.
+_NOT_MODIFIED_HEADERS = {"cache-control", "content-location", "etag", "vary", "expires"}
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from flask import Flask, Response, request
 PATHS = (
     "/api/v1/articles/mali-army-convoy-kidal?lang=fr",
     "/api/v1/articles?lang=fr",
+    "/api/v1/articles/mali-army-convoy-kidal/facts?lang=fr",
     "/fr/articles/mali-army-convoy-kidal",
 )
 # Set per response by the server or by werkzeug, so not copied.
