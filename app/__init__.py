@@ -19,7 +19,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.update(test_config)
 
-    from app import content, errors, facts, i18n, translation
+    from app import content, errors, facts, health, i18n, translation
     from app.api import init_app as init_api
     from app.web import init_app as init_web
 
@@ -27,6 +27,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     content.init_app(app)
     facts.init_app(app)
     translation.init_app(app)
+    health.init_app(app)
     errors.init_app(app)
     init_api(app)
     init_web(app)

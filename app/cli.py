@@ -103,3 +103,13 @@ def check_command(data_dir: Path | None) -> None:
     if problems:
         raise click.ClickException(f"{len(problems)} problem(s) in {checked} facts")
     click.echo(f"{checked} facts and timeline entries proved in {', '.join(SUPPORTED_LANGUAGES)}")
+
+
+def _register() -> None:
+    from app.cli_models import models, translate
+
+    main.add_command(models)
+    main.add_command(translate)
+
+
+_register()

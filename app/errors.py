@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
 PROBLEM_MIMETYPE = "application/problem+json"
-JSON_PREFIXES = ("/api/", "/oembed")
+JSON_PREFIXES = ("/api/", "/oembed", "/translate", "/languages", "/healthz", "/readyz")
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,11 @@ class ProblemSchema(Schema):
 
 
 def problem(
-    status: int, detail: str, errors: dict[str, Any] | None = None, title: str | None = None
+    status: int,
+    detail: str,
+    errors: dict[str, Any] | None = None,
+    title: str | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> Response:
     """Build a problem+json response."""
     body: dict[str, Any] = {
@@ -42,6 +46,7 @@ def problem(
     }
     if errors:
         body["errors"] = errors
+    body.update(extensions or {})
     return Response(json.dumps(body), status=status, mimetype=PROBLEM_MIMETYPE)
 
 
@@ -62,7 +67,12 @@ def handle_http_exception(error: HTTPException) -> Response:
     data = getattr(error, "data", None) or {}
     if wants_json():
         detail = data.get("message") or error.description or HTTP_STATUS_CODES.get(status, "Error")
-        response = problem(status, detail, data.get("errors") or data.get("messages"))
+        response = problem(
+            status,
+            detail,
+            data.get("errors") or data.get("messages"),
+            extensions=data.get("extensions"),
+        )
     else:
         response = Response(
             render_template("error.html", status=status, description=error.description),

@@ -43,6 +43,8 @@ def _check_request() -> None:
 def init_app(app: Flask) -> None:
     """Register the API blueprints, the OpenAPI document and the local docs UI."""
     from app.api.articles import blp as articles
+    from app.api.libretranslate import bp as libretranslate
+    from app.api.translate import blp as translate
 
     app.config.update(
         API_TITLE="dépêche",
@@ -55,6 +57,8 @@ def init_app(app: Flask) -> None:
     )
     api = DepecheApi(app)
     api.register_blueprint(articles, url_prefix=f"{API_PREFIX}/articles")
+    api.register_blueprint(translate, url_prefix=f"{API_PREFIX}/translate")
+    app.register_blueprint(libretranslate)
     app.extensions["depeche.api"] = api
 
     @app.route(f"{API_PREFIX}/docs/assets/<path:filename>", endpoint="swagger_ui_assets")

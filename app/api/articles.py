@@ -24,7 +24,7 @@ blp = Blueprint(
 
 @lru_cache(maxsize=512)
 def _render(
-    store: EditionStore, kind: str, slug: str, negotiated: i18n.Negotiated
+    store: EditionStore, generation: int, kind: str, slug: str, negotiated: i18n.Negotiated
 ) -> tuple[bytes, str]:
     """Render a resource once per (resource, language, locale, request) and keep the bytes."""
     languages = store.languages
@@ -58,7 +58,8 @@ def _render(
 
 
 def _respond(kind: str, slug: str = "") -> Response:
-    body, etag = _render(editions(), kind, slug, i18n.current())
+    store = editions()
+    body, etag = _render(store, store.generation, kind, slug, i18n.current())
     return cached_response(body, "application/json", etag)
 
 

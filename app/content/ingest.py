@@ -7,8 +7,6 @@ caller, or from the article already on disk, so re-ingesting keeps an editor's w
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,6 +16,7 @@ import frontmatter
 import yaml
 
 from app.content.wire import WireStory, parse_wire
+from app.fsutil import write_atomically
 
 EDITORIAL_FIELDS = ("headline", "standfirst", "dateline", "published", "language", "publisher")
 
@@ -30,19 +29,6 @@ class IngestError(ValueError):
 class IngestResult:
     folder: Path
     story: WireStory
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write *data* to *path* through a temporary file, so readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def _existing_fields(article_md: Path) -> dict[str, Any]:

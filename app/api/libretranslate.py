@@ -1,0 +1,65 @@
+"""LibreTranslate-compatible ``POST /translate`` and ``GET /languages``.
+
+Same field names, JSON or form bodies, and the same answers (``translatedText``; errors carry
+``error``), so existing LibreTranslate clients work unchanged. Errors are our problem+json with
+``error`` added as an extension member.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from babel import Locale
+from flask import Blueprint, Response, json, request
+from flask_smorest import abort
+from marshmallow import EXCLUDE, ValidationError
+from werkzeug.exceptions import HTTPException
+
+from app.api.translate import TranslateRequestSchema, run_translation
+from app.errors import handle_http_exception
+from app.i18n.locales import SUPPORTED_LANGUAGES
+from app.translation import engine
+
+bp = Blueprint("libretranslate", __name__)
+
+
+@bp.post("/translate")
+def translate() -> Response:
+    body: Any = request.get_json(silent=True) if request.is_json else request.form.to_dict()
+    if not isinstance(body, dict):
+        abort(
+            400,
+            message="The body must be a JSON object or a form.",
+            errors={"json": {"_schema": ["Invalid input type."]}},
+        )
+    try:
+        data = TranslateRequestSchema(unknown=EXCLUDE).load(body)
+    except ValidationError as error:
+        messages: dict[str, Any] = error.messages if isinstance(error.messages, dict) else {}
+        summary = "; ".join(f"{field}: {' '.join(map(str, m))}" for field, m in messages.items())
+        abort(400, message=f"Invalid request: {summary}", errors={"json": messages})
+    answer = run_translation(data)
+    return Response(
+        json.dumps({"translatedText": answer["translatedText"]}), mimetype="application/json"
+    )
+
+
+@bp.get("/languages")
+def languages() -> Response:
+    machine = engine()
+    listed = []
+    for code in SUPPORTED_LANGUAGES:
+        targets = [t for t in SUPPORTED_LANGUAGES if t != code and machine.available(code, t)]
+        listed.append({"code": code, "name": Locale.parse(code).english_name, "targets": targets})
+    return Response(json.dumps(listed), mimetype="application/json")
+
+
+def _with_error_member(error: HTTPException) -> Response:
+    response = handle_http_exception(error)
+    payload: dict[str, Any] = json.loads(response.get_data())
+    payload["error"] = payload.get("detail", "")
+    response.set_data(json.dumps(payload))
+    return response
+
+
+bp.register_error_handler(HTTPException, _with_error_member)

@@ -1,0 +1,170 @@
+"""``depeche models`` and ``depeche translate``: manage translation packages, fill catalogs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from app.config import DEFAULTS, from_environment
+
+
+def setting(name: str) -> object:
+    return from_environment().get(name, DEFAULTS[name])
+
+
+def models_dir_option(function: click.decorators.FC) -> click.decorators.FC:
+    return click.option(
+        "--models-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Defaults to DEPECHE_MODELS_DIR, then models/ in the project.",
+    )(function)
+
+
+def _models_dir(option: Path | None) -> Path:
+    return option or Path(str(setting("MODELS_DIR")))
+
+
+@click.group("models")
+def models() -> None:
+    """Install, list and remove offline translation models (argos packages)."""
+
+
+@models.command("list")
+@models_dir_option
+def list_models(models_dir: Path | None) -> None:
+    """List installed packages."""
+    from app.translation.packages import installed
+
+    found = installed(_models_dir(models_dir))
+    if not found:
+        click.echo(f"no models in {_models_dir(models_dir)}")
+    for package in found:
+        click.echo(
+            f"{package.source} → {package.target}  {package.name} {package.version}  {package.path}"
+        )
+
+
+def _install_file(path: Path, models_dir: Path, pair: tuple[str, str] | None, origin: str) -> None:
+    from app.translation.packages import PackageError, install_archive
+
+    try:
+        package = install_archive(path, models_dir, pair, origin)
+    except PackageError as error:
+        raise click.ClickException(f"not installed: {error}") from error
+    click.echo(f"installed {package.name} {package.version} in {package.path}")
+
+
+@models.command("install")
+@click.argument("source")
+@click.argument("target")
+@click.option("--index", help="Argos package index URL (default: DEPECHE_MODELS_INDEX).")
+@click.option("--max-bytes", type=int, default=1024**3, show_default=True)
+@click.option("--timeout", type=float, default=30.0, show_default=True)
+@models_dir_option
+def install(
+    source: str,
+    target: str,
+    index: str | None,
+    max_bytes: int,
+    timeout: float,
+    models_dir: Path | None,
+) -> None:
+    """Download the SOURCE→TARGET package from the index and install it."""
+    from app.translation.index import download, find_in_index
+    from app.translation.packages import PackageError
+
+    index_url = index or str(setting("MODELS_INDEX"))
+    try:
+        entry = find_in_index(index_url, source, target, timeout)
+        url = str(entry["links"][0])
+        click.echo(f"downloading {source}→{target} {entry.get('package_version', '')} from {url}")
+        with click.progressbar(length=0, label="download", show_pos=True) as bar:
+
+            def progress(done: int, total: int | None) -> None:
+                if total:
+                    bar.length = total
+                bar.update(done - bar.pos)
+
+            archive = download(url, max_bytes, timeout, progress)
+    except PackageError as error:
+        raise click.ClickException(f"not installed: {error}") from error
+    try:
+        _install_file(archive, _models_dir(models_dir), (source, target), url)
+    finally:
+        archive.unlink(missing_ok=True)
+
+
+@models.command("install-file")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--pair", nargs=2, help="Refuse the file unless it translates SOURCE TARGET.")
+@models_dir_option
+def install_file(path: Path, pair: tuple[str, str] | None, models_dir: Path | None) -> None:
+    """Install a local .argosmodel file."""
+    _install_file(path, _models_dir(models_dir), tuple(pair) if pair else None, path.name)  # type: ignore[arg-type]
+
+
+@models.command("remove")
+@click.argument("source")
+@click.argument("target")
+@models_dir_option
+def remove(source: str, target: str, models_dir: Path | None) -> None:
+    """Remove the SOURCE→TARGET package."""
+    from app.translation.packages import remove as remove_package
+
+    if not remove_package(_models_dir(models_dir), source, target):
+        raise click.ClickException(f"no {source}→{target} model installed")
+    click.echo(f"removed {source}→{target}")
+
+
+@click.command("translate")
+@click.argument("slug")
+@click.option("--to", "target", required=True, help="Target language, e.g. fr.")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--no-machine", is_flag=True, help="Only merge the catalog with the article.")
+@models_dir_option
+def translate(
+    slug: str, target: str, data_dir: Path | None, no_machine: bool, models_dir: Path | None
+) -> None:
+    """Bring SLUG's catalog for --to up to date and fill the gaps by machine translation."""
+    from app.content.store import ArticleStore, ContentError
+    from app.facts.store import load_facts
+    from app.translation.engine import Engine, ModelMissing
+    from app.translation.memory import catalog_path
+    from app.translation.packages import PackageError
+    from app.translation.workflow import machine_fill, report, update_catalog, write_catalog
+
+    try:
+        article = ArticleStore.load(data_dir or Path(str(setting("DATA_DIR")))).get(slug)
+        if article is None:
+            raise click.ClickException(f"no article {slug!r}")
+        facts_path = article.folder / "facts.yaml"
+        extra = load_facts(facts_path, article).segments() if facts_path.exists() else ()
+    except ContentError as error:
+        raise click.ClickException(str(error)) from error
+    if target == article.language:
+        raise click.ClickException(f"{slug} is written in {target}: nothing to translate")
+    catalog = update_catalog(article, target, extra)
+    filled = 0
+    if not no_machine:
+        engine = Engine(
+            _models_dir(models_dir),
+            int(str(setting("BEAM_SIZE"))),
+            int(str(setting("INTRA_THREADS"))),
+        )
+        try:
+            with click.progressbar(length=1, label="machine translation") as bar:
+
+                def progress(done: int, total: int) -> None:
+                    bar.length = total
+                    bar.update(done - bar.pos)
+
+                filled = machine_fill(catalog, engine, article.language, target, progress)
+        except ModelMissing as error:
+            click.echo(f"{error} — catalog merged only", err=True)
+        except PackageError as error:
+            raise click.ClickException(str(error)) from error
+    write_catalog(catalog, catalog_path(article.folder, target))
+    counts = report(catalog)
+    summary = ", ".join(f"{n} {status}" for status, n in counts.counts.items())
+    click.echo(f"{slug} [{target}]: {summary}, {counts.obsolete} obsolete; {filled} machine-filled")
