@@ -2,9 +2,9 @@
 
 An engine copies "1,500" or "31 December" as it saw them; after translation, each number of
 the source written with a group or decimal separator, and each day-and-month date, is found in
-the output (in either language's form) and re-rendered with Babel for the target locale:
-"1,500 km" → "1 500 km", "31 December" → "31 décembre". Plain integers such as 119 or 2015 read
-the same in both languages and are left alone.
+the output and, unless the engine already wrote it the target's way, re-rendered with Babel for
+the target locale: "1,500 km" → "1 500 km", "31 December" → "31 décembre". Plain integers such
+as 119 or 2015 read the same in both languages and are left alone.
 """
 
 from __future__ import annotations
@@ -101,9 +101,10 @@ def localize_numbers(source: str, translation: str, source_lang: str, target: Lo
 
         def date(match: re.Match[str]) -> str:
             day = int(match.group("day") or match.group("day2"))
-            month = months[(match.group("month") or match.group("month2")).lower()]
-            if (day, month) not in dates:
-                return match.group()
+            name = (match.group("month") or match.group("month2")).lower()
+            if (day, months[name]) not in dates or name in _months(target.language):
+                return match.group()  # not ours, or the engine already wrote it the target's way
+            month = months[name]
             rendered = format_skeleton("MMMMd", date_type(2000, month, day), locale=target)
             return match.group() if _same_but_spaces(rendered, match.group()) else rendered
 
