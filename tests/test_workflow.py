@@ -14,7 +14,10 @@ from tests.conftest import SLUG
 
 CHANGED_OLD = "Kidal has been under their control ever since."
 CHANGED_NEW = "Kidal has remained under their control ever since."
-REMOVED = "The colonels have made the restoration of state control over the entire territory one of their mantras."
+REMOVED = (
+    "The colonels have made the restoration of state control over the entire territory "
+    "one of their mantras."
+)
 ADDED = "The convoy was expected in Kidal within days."
 
 
