@@ -33,8 +33,10 @@ update-catalogs: extract
 compile: .venv/.synced
 	$(PY) -m babel.messages.frontend compile -d locales --statistics
 
+# Workers add up their metrics in a fresh folder (prometheus-client multiprocess mode).
 run: setup
-	.venv/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WORKERS) \
+	metrics=$$(mktemp -d) && PROMETHEUS_MULTIPROC_DIR=$$metrics \
+	  .venv/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WORKERS) \
 	  "app.wsgi:app"
 
 lint: .venv/.synced

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 
 from app import config
-from app.memo import ResponseMemo
+from app.memo import ROUTE_KEY, ResponseMemo
+from app.observe import Observe
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -31,6 +32,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     init_api(app)
     init_web(app)
+    app.before_request(_remember_route)
     if app.config["RESPONSE_MEMO"]:
         app.wsgi_app = ResponseMemo(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = Observe(app.wsgi_app)  # type: ignore[method-assign]
     return app
+
+
+def _remember_route() -> None:
+    """Tell the outer layers (memo, logs, metrics) which route template answered."""
+    if request.url_rule is not None:
+        request.environ[ROUTE_KEY] = request.url_rule.rule

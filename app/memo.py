@@ -19,6 +19,7 @@ from werkzeug.http import parse_etags
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+ROUTE_KEY = "depeche.route"
 Key = tuple[str | None, str, str, str | None, str | None]
 
 #: Headers a 304 repeats from its 200 (RFC 9110, 15.4.5), as werkzeug does.
@@ -31,16 +32,18 @@ class Entry:
     not_modified_headers: list[tuple[str, str]]
     etag: str
     body: bytes
+    route: str | None
+    """The Flask route template that made it, for logs and metrics."""
 
 
-def _entry(headers: list[tuple[str, str]], body: bytes) -> Entry | None:
+def _entry(headers: list[tuple[str, str]], body: bytes, route: str | None) -> Entry | None:
     """An Entry for a response that any client may reuse, or None."""
     named = {name.lower(): value for name, value in headers}
     etag = named.get("etag")
     if etag is None or "public" not in named.get("cache-control", "") or "set-cookie" in named:
         return None
     kept = [(n, v) for n, v in headers if n.lower() in _NOT_MODIFIED_HEADERS]
-    return Entry(headers, kept, etag.strip('"'), body)
+    return Entry(headers, kept, etag.strip('"'), body, route)
 
 
 class ResponseMemo:
@@ -66,6 +69,7 @@ class ResponseMemo:
         entry = self._entries.get(key)
         if entry is None:
             return self._render(key, environ, start_response)
+        environ[ROUTE_KEY] = entry.route
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")
         if if_none_match and parse_etags(if_none_match).contains_weak(entry.etag):
             start_response("304 NOT MODIFIED", entry.not_modified_headers)
@@ -94,7 +98,7 @@ class ResponseMemo:
             close = getattr(chunks, "close", None)
             if close is not None:
                 close()
-        entry = _entry(list(seen["headers"]), body)
+        entry = _entry(list(seen["headers"]), body, environ.get(ROUTE_KEY))
         if entry is not None:
             if len(self._entries) >= self.max_entries:
                 self._entries.pop(next(iter(self._entries)), None)

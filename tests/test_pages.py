@@ -63,7 +63,8 @@ def test_home_pages_list_the_article(client: FlaskClient) -> None:
 @pytest.mark.parametrize("url", ["/fr/", "/en/", f"/fr/articles/{SLUG}", f"/en/articles/{SLUG}"])
 def test_pages_use_no_external_assets(client: FlaskClient, url: str) -> None:
     html = page(client, url)
-    assert not re.search(r"""(?:src|href)=["'](?:https?:)?//""", html)
+    assert not re.search(r"""<(?:script|img|iframe)[^>]*\ssrc=["'](?:https?:)?//""", html)
+    assert not re.search(r"""<link[^>]*rel="stylesheet"[^>]*href=["'](?:https?:)?//""", html)
 
 
 @pytest.mark.parametrize("url", [f"/fr/articles/{SLUG}", "/en/"])
