@@ -40,8 +40,8 @@ run: setup
 	  "app.wsgi:app"
 
 lint: .venv/.synced
-	.venv/bin/ruff check app tests
-	.venv/bin/ruff format --check app tests
+	.venv/bin/ruff check app tests bench scripts
+	.venv/bin/ruff format --check app tests bench scripts
 
 typecheck: .venv/.synced
 	.venv/bin/mypy
@@ -59,6 +59,7 @@ bench: setup
 	command -v wrk >/dev/null && command -v hyperfine >/dev/null || \
 	  { apt-get update -qq && apt-get install -y -qq wrk hyperfine; }
 	.venv/bin/python bench/run.py
+	.venv/bin/python bench/translation.py
 
 clean:
 	rm -rf .venv locales/*/LC_MESSAGES/*.mo .pytest_cache .mypy_cache .ruff_cache
