@@ -34,6 +34,8 @@ class Entry:
     body: bytes
     route: str | None
     """The Flask route template that made it, for logs and metrics."""
+    quoted_etag: str
+    """The ETag header as sent: the common If-None-Match, compared without parsing."""
 
 
 def _entry(headers: list[tuple[str, str]], body: bytes, route: str | None) -> Entry | None:
@@ -43,7 +45,7 @@ def _entry(headers: list[tuple[str, str]], body: bytes, route: str | None) -> En
     if etag is None or "public" not in named.get("cache-control", "") or "set-cookie" in named:
         return None
     kept = [(n, v) for n, v in headers if n.lower() in _NOT_MODIFIED_HEADERS]
-    return Entry(headers, kept, etag.strip('"'), body, route)
+    return Entry(headers, kept, etag.strip('"'), body, route, etag)
 
 
 class ResponseMemo:
@@ -71,7 +73,10 @@ class ResponseMemo:
             return self._render(key, environ, start_response)
         environ[ROUTE_KEY] = entry.route
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")
-        if if_none_match and parse_etags(if_none_match).contains_weak(entry.etag):
+        if if_none_match and (
+            if_none_match == entry.quoted_etag
+            or parse_etags(if_none_match).contains_weak(entry.etag)
+        ):
             start_response("304 NOT MODIFIED", entry.not_modified_headers)
             return []
         start_response("200 OK", entry.headers)

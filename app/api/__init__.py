@@ -60,6 +60,11 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(translate, url_prefix=f"{API_PREFIX}/translate")
     app.register_blueprint(libretranslate)
     app.extensions["depeche.api"] = api
+    # Errors are answered as application/problem+json: say so in the document.
+    for response in api.spec.components.responses.values():
+        content = response.get("content", {})
+        if "application/json" in content:
+            content[PROBLEM_MIMETYPE] = content.pop("application/json")
 
     @app.route(f"{API_PREFIX}/docs/assets/<path:filename>", endpoint="swagger_ui_assets")
     def swagger_ui_assets(filename: str) -> Response:
