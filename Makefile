@@ -46,7 +46,13 @@ lint: .venv/.synced
 typecheck: .venv/.synced
 	.venv/bin/mypy
 
-pytest: setup
+# Debian packages the tests drive: Chromium for tests/browser (never `playwright install`, which
+# downloads a build), fonts with stable metrics, nginx for the scale-out test.
+/usr/bin/chromium /usr/sbin/nginx &:
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core nginx
+
+pytest: setup | /usr/bin/chromium /usr/sbin/nginx
 	.venv/bin/pytest -q
 
 check: setup

@@ -20,7 +20,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.update(test_config)
 
-    from app import content, errors, facts, health, i18n, translation
+    from app import content, errors, facts, health, i18n, security, translation
     from app.api import init_app as init_api
     from app.web import init_app as init_web
 
@@ -32,6 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     init_api(app)
     init_web(app)
+    security.init_app(app)
     app.before_request(_remember_route)
     if app.config["RESPONSE_MEMO"]:
         app.wsgi_app = ResponseMemo(app.wsgi_app)  # type: ignore[method-assign]

@@ -31,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
     "TRANSLATE_MAX_CHARS": 20_000,
     # Answer repeat GETs of cacheable responses from memory, before Flask (app/memo.py).
     "RESPONSE_MEMO": True,
+    # Who may frame the embed pages (CSP frame-ancestors source list); other pages: 'self'.
+    "EMBED_FRAME_ANCESTORS": "*",
     # Absolute base URL for links in feeds and embeds; empty means "from the request".
     "PUBLIC_URL": "",
 }

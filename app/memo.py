@@ -22,8 +22,16 @@ WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 ROUTE_KEY = "depeche.route"
 Key = tuple[str | None, str, str, str | None, str | None]
 
-#: Headers a 304 repeats from its 200 (RFC 9110, 15.4.5), as werkzeug does.
-_NOT_MODIFIED_HEADERS = {"cache-control", "content-location", "etag", "vary", "expires"}
+#: Headers a 304 repeats from its 200 (RFC 9110, 15.4.5), as werkzeug does, plus CORS.
+_NOT_MODIFIED_HEADERS = {
+    "cache-control",
+    "content-location",
+    "etag",
+    "vary",
+    "expires",
+    "access-control-allow-origin",
+    "access-control-expose-headers",
+}
 
 
 @dataclass(frozen=True)

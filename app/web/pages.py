@@ -15,6 +15,8 @@ from app.facts.render import render_facts
 from app.i18n.locales import SUPPORTED_LANGUAGES
 from app.i18n.render import display_date
 from app.translation import EditionStore, editions
+from app.web.metadata import page_metadata
+from app.web.urls import public_base
 
 LANG = f"<any({', '.join(SUPPORTED_LANGUAGES)}):lang>"
 
@@ -31,9 +33,14 @@ def language_name(language: str) -> str:
 
 @lru_cache(maxsize=256)
 def _render(
-    store: EditionStore, page: str, slug: str, negotiated: i18n.Negotiated
+    store: EditionStore,
+    generation: int,
+    page: str,
+    slug: str,
+    negotiated: i18n.Negotiated,
+    base: str,
 ) -> tuple[bytes, str]:
-    """Render a page once per (page, language, locale) and keep the bytes and ETag."""
+    """Render a page once per (page, language, locale, base URL) and keep the bytes and ETag."""
     language = negotiated.language
     switcher = [(lang, language_name(lang)) for lang in SUPPORTED_LANGUAGES]
     if page == "index":
@@ -60,13 +67,15 @@ def _render(
             negotiated=negotiated,
             switcher=switcher,
             display_date=display_date,
+            meta=page_metadata(edition, negotiated.locale, store.languages, base, f"web.{page}"),
         )
     body = html.encode()
     return body, content_etag(body)
 
 
 def _page(page: str, slug: str = "") -> Response:
-    body, etag = _render(editions(), page, slug, i18n.current())
+    store = editions()
+    body, etag = _render(store, store.generation, page, slug, i18n.current(), public_base())
     return cached_response(body, "text/html", etag)
 
 

@@ -1,0 +1,17 @@
+(function () {
+  // Which embed this is: embed.js names it in the fragment (never sent to us, so every
+  // publisher shares one cached page); a query string works too.
+  var id = new URLSearchParams(location.hash.slice(1)).get("id") ||
+    new URLSearchParams(location.search).get("id");
+  var last = -1;
+  function post() {
+    var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    if (height === last || parent === window) return;
+    last = height;
+    // "*": the embedding page may be any site, and a height tells it nothing secret.
+    parent.postMessage({ type: "depeche:resize", height: height, id: id }, "*");
+    parent.postMessage({ sentinel: "amp", type: "embed-size", height: height }, "*");
+  }
+  addEventListener("load", post);
+  if (window.ResizeObserver) new ResizeObserver(post).observe(document.documentElement);
+})();
