@@ -19,11 +19,19 @@ SLUG = "mali-army-convoy-kidal"
 #: the newsroom's original when that is at hand).
 SEED = DATA_DIR / "articles" / SLUG / "source.txt"
 ORIGINAL_SEED = PROJECT_ROOT.parent / "shared" / "seed" / "mali-army-convoy-kidal.txt"
+#: Tiny real argos packages that memorize the seed (built by scripts/build-fixture-models).
+FIXTURE_MODELS = PROJECT_ROOT / "tests" / "fixtures" / "models"
 
 
 @pytest.fixture(scope="session")
-def app() -> Flask:
-    return create_app({"TESTING": True, "DATA_DIR": DATA_DIR})
+def no_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty models folder: tests never see models installed on the machine."""
+    return tmp_path_factory.mktemp("no-models")
+
+
+@pytest.fixture(scope="session")
+def app(no_models: Path) -> Flask:
+    return create_app({"TESTING": True, "DATA_DIR": DATA_DIR, "MODELS_DIR": no_models})
 
 
 @pytest.fixture
@@ -45,8 +53,19 @@ def article_md(data_copy: Path) -> Path:
 
 
 @pytest.fixture
-def make_app() -> Callable[[Path], Flask]:
+def make_app(no_models: Path) -> Callable[[Path], Flask]:
     def make(data_dir: Path) -> Flask:
-        return create_app({"TESTING": True, "DATA_DIR": data_dir})
+        return create_app({"TESTING": True, "DATA_DIR": data_dir, "MODELS_DIR": no_models})
 
     return make
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Both fixture packages, installed the way `depeche models install-file` does."""
+    from app.translation.packages import install_archive
+
+    target = tmp_path_factory.mktemp("models")
+    for name in ("translate-en_fr.argosmodel", "translate-fr_en.argosmodel"):
+        install_archive(FIXTURE_MODELS / name, target, origin=name)
+    return target
