@@ -7,7 +7,7 @@ from typing import Any
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate
 
 from app.i18n.locales import SUPPORTED_LANGUAGES
 from app.translation import engine
@@ -17,7 +17,12 @@ from app.translation.text import translate_html, translate_texts
 
 blp = Blueprint("translate", __name__, description="Offline machine translation (argos models).")
 
-_ONE_OR_MANY = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+_ONE_OR_MANY = {
+    "oneOf": [
+        {"type": "string", "maxLength": 20_000},
+        {"type": "array", "maxItems": 64, "items": {"type": "string", "maxLength": 20_000}},
+    ]
+}
 
 
 class TextOrTexts(fields.Field):  # type: ignore[type-arg]
@@ -37,11 +42,6 @@ class TranslateRequestSchema(Schema):
     target = fields.String(required=True, validate=validate.OneOf(SUPPORTED_LANGUAGES))
     format = fields.String(load_default="text", validate=validate.OneOf(["text", "html"]))
 
-    @validates_schema
-    def _different_languages(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("source") and data.get("source") == data.get("target"):
-            raise ValidationError("Must differ from source.", "target")
-
 
 class ModelSchema(Schema):
     name = fields.String(required=True)
@@ -53,7 +53,12 @@ class TranslateResponseSchema(Schema):
     source = fields.String(required=True)
     target = fields.String(required=True)
     format = fields.String(required=True)
-    model = fields.Nested(ModelSchema, required=True)
+    model = fields.Nested(
+        ModelSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "The package used; null when source and target are the same."},
+    )
 
 
 def run_translation(data: dict[str, Any]) -> dict[str, Any]:
@@ -74,6 +79,14 @@ def run_translation(data: dict[str, Any]) -> dict[str, Any]:
             errors={"json": {"q": [f"More than {limit_chars} characters."]}},
         )
     source, target = data["source"], data["target"]
+    if source == target:  # nothing to translate: the text comes back as it is
+        return {
+            "translatedText": data["q"],
+            "source": source,
+            "target": target,
+            "format": data["format"],
+            "model": None,
+        }
     machine = engine()
     try:
         translate = translate_html if data["format"] == "html" else translate_texts
