@@ -93,8 +93,7 @@ class Observe:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/metrics":
-            answer: Iterable[bytes] = self.metrics_app(environ, start_response)
-            return answer
+            return self._metrics(environ, start_response)
         incoming = environ.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
         environ["depeche.request_id"] = request_id
@@ -111,6 +110,27 @@ class Observe:
             self._record(environ, seen, request_id, time.perf_counter() - started)
 
         return ClosingIterator(self.app(environ, tagged), [record])
+
+    def _metrics(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """The Prometheus exposition for GET; HEAD without a body; OPTIONS lists the methods."""
+        method = environ.get("REQUEST_METHOD")
+        if method == "OPTIONS":
+            start_response("200 OK", [("Allow", "GET, HEAD, OPTIONS"), ("Content-Length", "0")])
+            return []
+        if method not in ("GET", "HEAD"):
+            start_response(
+                "405 METHOD NOT ALLOWED",
+                [
+                    ("Allow", "GET, HEAD, OPTIONS"),
+                    ("Content-Type", "text/plain"),
+                    ("Content-Length", "0"),
+                ],
+            )
+            return []
+        body: Iterable[bytes] = self.metrics_app(
+            {**environ, "REQUEST_METHOD": "GET"}, start_response
+        )
+        return [] if method == "HEAD" else body
 
     def _record(
         self, environ: dict[str, Any], seen: dict[str, Any], request_id: str, seconds: float
