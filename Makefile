@@ -6,12 +6,15 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+# Python threads per worker: 4 measured fastest on 2 vCPUs, and granian's default (hundreds)
+# costs ~50 MB of RSS per worker under load (docs/performance.md).
+THREADS ?= 4
 # Supported languages come from the one constant in app/i18n/locales.py.
 LANGUAGES = $(shell $(PY) -c "from app.i18n.locales import SUPPORTED_LANGUAGES as L; print(' '.join(L))")
 POT := locales/messages.pot
 CATALOGS = $(foreach l,$(LANGUAGES),locales/$(l)/LC_MESSAGES/messages.po)
 
-.PHONY: run test setup lint typecheck check pytest extract update-catalogs compile bench clean
+.PHONY: run test setup lint typecheck check pytest extract update-catalogs compile bench soak clean
 
 setup: .venv/.synced compile
 
@@ -37,7 +40,7 @@ compile: .venv/.synced
 run: setup
 	metrics=$$(mktemp -d) && PROMETHEUS_MULTIPROC_DIR=$$metrics \
 	  .venv/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WORKERS) \
-	  "app.wsgi:app"
+	  --blocking-threads $(THREADS) "app.wsgi:app"
 
 lint: .venv/.synced
 	.venv/bin/ruff check app tests bench scripts
@@ -48,11 +51,11 @@ typecheck: .venv/.synced
 
 # Debian packages the tests drive: Chromium for tests/browser (never `playwright install`, which
 # downloads a build), fonts with stable metrics, nginx for the scale-out test.
-/usr/bin/chromium /usr/sbin/nginx &:
+/usr/bin/chromium /usr/sbin/nginx /usr/bin/wrk &:
 	apt-get update -qq
-	apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core nginx
+	apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core nginx wrk
 
-pytest: setup | /usr/bin/chromium /usr/sbin/nginx
+pytest: setup | /usr/bin/chromium /usr/sbin/nginx /usr/bin/wrk
 	.venv/bin/pytest -q
 
 check: setup
@@ -61,6 +64,10 @@ check: setup
 test: setup lint typecheck check pytest
 
 # Load tools come from Debian; only ever aimed at 127.0.0.1.
+soak: setup
+	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	.venv/bin/python bench/soak.py
+
 bench: setup
 	command -v wrk >/dev/null && command -v hyperfine >/dev/null || \
 	  { apt-get update -qq && apt-get install -y -qq wrk hyperfine; }

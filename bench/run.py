@@ -45,8 +45,9 @@ def free_port() -> int:
 def start(
     target: str, port: int, log: Path, *extra: str, env: dict[str, str] | None = None
 ) -> subprocess.Popen[bytes]:
-    """Launch granian (WSGI, 2 workers) on *port* in its own process group, logging to *log*."""
+    """Launch granian (WSGI, 2 workers, 4 threads) on *port* in its own group, logging to *log*."""
     cmd = [str(BIN / "granian"), "--interface", "wsgi", "--workers", "2", "--host", HOST]
+    cmd += ["--blocking-threads", "4"]  # as `make run`
     cmd += ["--port", str(port), "--no-access-log", *extra, target]
     with log.open("wb") as out:
         return subprocess.Popen(

@@ -36,6 +36,8 @@ def granian(log: Path, workers: int = 1, **env: str) -> Iterator[str]:
         str(port),
         "--workers",
         str(workers),
+        "--blocking-threads",  # as `make run`
+        "4",
         "app.wsgi:app",
     ]
     with log.open("wb") as out:
