@@ -20,9 +20,10 @@ PATHS = (
     "/api/v1/articles?lang=fr",
     "/api/v1/articles/mali-army-convoy-kidal/facts?lang=fr",
     "/fr/articles/mali-army-convoy-kidal",
+    "/fr/embed/articles/mali-army-convoy-kidal/facts",
 )
-# Set per response by the server or by werkzeug, so not copied.
-_SKIP = {"date", "server", "content-length", "connection", "transfer-encoding"}
+# Set per response by the server or by werkzeug, or per request (our request id): not copied.
+_SKIP = {"date", "server", "content-length", "connection", "transfer-encoding", "x-request-id"}
 
 Stored = tuple[int, list[tuple[str, str]], bytes]
 

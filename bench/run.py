@@ -28,7 +28,7 @@ BIN = ROOT / ".venv" / "bin"
 HOST = "127.0.0.1"
 ROUNDS = 3
 READY_TIMEOUT = 20.0
-ARTICLE = PATHS[0]
+ARTICLE, PAGE = PATHS[0], PATHS[3]
 
 
 class BenchError(RuntimeError):
@@ -152,6 +152,8 @@ def main() -> int:
             etag = dict((k.lower(), v) for k, v in fetch(ours_url + ARTICLE)[1])["etag"]
             cases: list[tuple[str, str, dict[str, str]]] = [(p, p, {}) for p in PATHS]
             cases.append((f"{ARTICLE} (304)", ARTICLE, {"If-None-Match": etag}))
+            page_etag = dict((k.lower(), v) for k, v in fetch(ours_url + PAGE)[1])["etag"]
+            cases.append((f"{PAGE} (304)", PAGE, {"If-None-Match": page_etag}))
             for _, path, headers in cases:  # same status, headers and bytes, or it is no baseline
                 if fetch(ours_url + path, headers) != fetch(base_url + path, headers):
                     raise BenchError(f"baseline does not answer {path} {headers} as we do")
