@@ -85,3 +85,36 @@ def test_changed_segments_become_stale_new_untranslated_removed_obsolete(
     assert (counts["stale"], counts["untranslated"], counts["reviewed"]) == (1, 1, 25)
     page = app.test_client().get(f"/fr/articles/{SLUG}").get_data(as_text=True)
     assert f'<span lang="en">{CHANGED_NEW}</span>' in page  # not published in French as a draft
+
+
+def test_machine_fill_then_an_edit_shows_all_four_states(
+    data_copy: Path, tmp_path: Path, models_dir: Path, make_app: Callable[[Path], Flask]
+) -> None:
+    article = data_copy / "articles" / SLUG / "article.md"
+    article.write_text(article.read_text().rstrip("\n") + f"\n\n{ADDED}\n")
+    code, output = translate(data_copy, models_dir)
+    assert code == 0, output
+    assert "1 machine" in output and "1 machine-filled" in output
+    po_text = (data_copy / "articles" / SLUG / "fr.po").read_text()
+    assert "# machine: argos/ctranslate2 translate-en_fr 1.0" in po_text
+    reviewed_before = po_text.count("msgstr")
+    # Now the source changes again; this time only merge.
+    article.write_text(
+        article.read_text().replace(CHANGED_OLD, CHANGED_NEW).rstrip("\n")
+        + "\n\nA second new sentence.\n"
+    )
+    code, output = translate(data_copy, models_dir, "--no-machine")
+    assert code == 0 and "1 stale, 1 untranslated" in output
+    counts = (
+        make_app(data_copy)
+        .test_client()
+        .get(f"/api/v1/articles/{SLUG}?lang=fr")
+        .json["translation"]["counts"]
+    )
+    assert (counts["reviewed"], counts["machine"], counts["stale"], counts["untranslated"]) == (
+        26,
+        1,
+        1,
+        1,
+    )
+    assert reviewed_before > 0

@@ -1,0 +1,544 @@
+"""Build and verify tiny Argos Translate packages that memorize one article.
+
+The packages in ``tests/fixtures/models/`` are real ``.argosmodel`` archives (a
+CTranslate2 model, a SentencePiece model and ``metadata.json``) whose model was
+trained from scratch to reproduce, word for word, the sentence pairs of the seed
+article's translation memory (``data/articles/mali-army-convoy-kidal/fr.po``).
+They let tests exercise the real Argos/CTranslate2 loading and decoding path
+without downloading a multi-hundred-megabyte language model.
+
+Usage (run through ``scripts/build-fixture-models``, which provides torch)::
+
+    python scripts/fixture_models.py build [--out DIR]
+    python scripts/fixture_models.py verify PACKAGE.argosmodel ...
+
+``verify`` needs only ``ctranslate2``, ``sentencepiece`` and ``babel`` (the
+project environment has them); ``build`` additionally needs ``torch`` and
+``transformers``, which are imported lazily so ``verify`` never loads them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    import sentencepiece
+
+REPO = Path(__file__).resolve().parent.parent
+PO_PATH = REPO / "data" / "articles" / "mali-army-convoy-kidal" / "fr.po"
+OUT_DIR = REPO / "tests" / "fixtures" / "models"
+
+LANG_NAMES = {"en": "English", "fr": "French"}
+DIRECTIONS = (("en", "fr"), ("fr", "en"))
+PACKAGE_VERSION = "1.0"
+ARGOS_VERSION = "1.9.0"
+MAX_PACKAGE_BYTES = 1_000_000
+
+# SentencePiece: one vocabulary shared by both languages and both packages.
+SP_VOCAB_SIZE = 1000
+# Characters that must survive the round trip exactly; forcing them to be pieces
+# of their own also keeps them out of merges with neighbouring letters.
+SP_SPECIAL_CHARS = ("\u202f", "\u00a0", "\u2019", "\u00ab", "\u00bb")
+EOS_PIECE = "</s>"
+UNK_PIECE = "<unk>"
+
+# Model and training recipe (fixed: the output depends only on these and the data).
+SEED = 1234
+TORCH_THREADS = 2
+D_MODEL = 96
+FFN_DIM = 256
+LAYERS = 2
+HEADS = 4
+MAX_POSITIONS = 512
+BATCH_SIZE = 12
+EPOCHS = 150  # warm-up then linear learning-rate decay over this many epochs
+MAX_EPOCHS = 400  # then go on at LR_FLOOR until the margin is reached, or fail
+LR_FLOOR = 0.05
+CHECK_EVERY = 10
+MIN_MARGIN = 3.0
+LEARNING_RATE = 3e-3
+WARMUP_STEPS = 30
+
+# Fixed timestamp for zip entries so that identical inputs give identical bytes.
+ZIP_DATE = (2023, 10, 2, 12, 0, 0)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One translation-memory entry: English source, French translation."""
+
+    en: str
+    fr: str
+    context: str | None
+
+    def get(self, lang: str) -> str:
+        """Return the text in ``lang`` ("en" or "fr")."""
+        return self.en if lang == "en" else self.fr
+
+
+def load_pairs(po_path: Path = PO_PATH) -> list[Pair]:
+    """Read every PO entry with a non-empty msgstr, in file order."""
+    from babel.messages.pofile import read_po
+
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle)
+    pairs = []
+    for message in catalog:
+        if not message.id or not isinstance(message.id, str):
+            continue
+        if not isinstance(message.string, str) or not message.string:
+            continue
+        context = message.context if isinstance(message.context, str) else None
+        pairs.append(Pair(en=message.id, fr=message.string, context=context))
+    return pairs
+
+
+def direction_pairs(pairs: Sequence[Pair], src: str, tgt: str) -> list[tuple[str, str]]:
+    """Return (source, target) pairs for one direction, one per distinct source.
+
+    A source text can occur twice with different translations (the PO file has
+    one French string for two English msgids with different msgctxt). A model
+    cannot return both, so the first entry in file order wins.
+    """
+    seen: dict[str, str] = {}
+    for pair in pairs:
+        seen.setdefault(pair.get(src), pair.get(tgt))
+    return list(seen.items())
+
+
+def train_sentencepiece(texts: Sequence[str]) -> bytes:
+    """Train the shared SentencePiece model and return its serialized proto.
+
+    Normalization is off (``identity``) so narrow no-break spaces, no-break spaces
+    and typographic quotes are kept as they are, and ``</s>`` / ``<unk>`` take ids
+    0 / 1 as in Marian vocabularies.
+    """
+    import sentencepiece as spm
+
+    buffer = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(texts),
+        model_writer=buffer,
+        vocab_size=SP_VOCAB_SIZE,
+        model_type="bpe",
+        character_coverage=1.0,
+        normalization_rule_name="identity",
+        remove_extra_whitespaces=False,
+        user_defined_symbols=list(SP_SPECIAL_CHARS),
+        eos_id=0,
+        unk_id=1,
+        bos_id=-1,
+        pad_id=-1,
+        eos_piece=EOS_PIECE,
+        unk_piece=UNK_PIECE,
+        hard_vocab_limit=False,
+        num_threads=1,
+        max_sentence_length=100_000,
+        minloglevel=2,
+    )
+    return buffer.getvalue()
+
+
+def load_sentencepiece(proto: bytes) -> sentencepiece.SentencePieceProcessor:
+    """Load a SentencePiece processor from a serialized model."""
+    import sentencepiece as spm
+
+    return spm.SentencePieceProcessor(model_proto=proto)
+
+
+def check_tokenizer(sp: sentencepiece.SentencePieceProcessor, texts: Iterable[str]) -> None:
+    """Fail unless every text encodes without ``<unk>`` and decodes back exactly."""
+    for text in texts:
+        pieces = sp.encode(text, out_type=str)
+        if UNK_PIECE in pieces or sp.decode(pieces) != text:
+            raise SystemExit(f"SentencePiece does not round-trip: {text!r}")
+        if "_" in text:
+            # argostranslate's decoder turns "_" into a space.
+            raise SystemExit(f"text contains '_', which Argos cannot reproduce: {text!r}")
+
+
+def seed_everything(seed: int) -> None:
+    """Fix every random generator and the thread count used by torch."""
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.set_num_threads(TORCH_THREADS)
+    torch.use_deterministic_algorithms(True)
+
+
+def train_model(
+    sp: sentencepiece.SentencePieceProcessor, pairs: Sequence[tuple[str, str]], seed: int
+) -> Any:
+    """Train a tiny MarianMT model from scratch until it memorizes ``pairs``.
+
+    Sources are bare SentencePiece ids (no ``</s>``: Argos feeds CTranslate2 the
+    pieces only); targets end with ``</s>``. The vocabulary is the SentencePiece
+    one plus ``<pad>`` as the last id, which Marian also uses as the decoder start
+    token; its embedding row is kept at zero because CTranslate2 starts Marian
+    decoders from a zero embedding and drops the ``<pad>`` row.
+    """
+    import torch
+    from transformers import MarianConfig, MarianMTModel
+
+    seed_everything(seed)
+    vocab = sp.get_piece_size()
+    pad = vocab
+    eos = sp.piece_to_id(EOS_PIECE)
+    config = MarianConfig(
+        vocab_size=vocab + 1,
+        d_model=D_MODEL,
+        encoder_layers=LAYERS,
+        decoder_layers=LAYERS,
+        encoder_attention_heads=HEADS,
+        decoder_attention_heads=HEADS,
+        encoder_ffn_dim=FFN_DIM,
+        decoder_ffn_dim=FFN_DIM,
+        max_position_embeddings=MAX_POSITIONS,
+        activation_function="relu",
+        dropout=0.0,
+        attention_dropout=0.0,
+        activation_dropout=0.0,
+        scale_embedding=True,
+        pad_token_id=pad,
+        eos_token_id=eos,
+        forced_eos_token_id=eos,
+        decoder_start_token_id=pad,
+        share_encoder_decoder_embeddings=True,
+        tie_word_embeddings=True,
+    )
+    model = MarianMTModel(config)
+
+    batches = [_make_batch(sp, chunk, pad, eos) for chunk in _length_buckets(sp, pairs)]
+    optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE, betas=(0.9, 0.98))
+    decay_steps = EPOCHS * len(batches)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer,
+        lambda step: min(
+            (step + 1) / WARMUP_STEPS,
+            max(LR_FLOOR, (decay_steps - step) / decay_steps),
+        ),
+    )
+    shared = model.get_input_embeddings().weight
+    for epoch in range(MAX_EPOCHS):
+        model.train()
+        total = 0.0
+        for batch in batches:
+            optimizer.zero_grad()
+            loss = model(**batch).loss
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            schedule.step()
+            with torch.no_grad():
+                shared[pad].zero_()
+            total += loss.item()
+        done = epoch + 1
+        if done % 25 == 0 or (done >= EPOCHS and done % CHECK_EVERY == 0):
+            margin = memorization_margin(model, batches, pad) if done >= EPOCHS else None
+            shown = "" if margin is None else f"  margin {margin:.2f}"
+            print(f"  epoch {done:4d}  loss {total / len(batches):.5f}{shown}", flush=True)
+            if margin is not None and margin >= MIN_MARGIN:
+                break
+    else:
+        raise SystemExit(f"not memorized after {MAX_EPOCHS} epochs")
+    model.eval()
+    return model
+
+
+def memorization_margin(model: Any, batches: Sequence[dict[str, Any]], pad: int) -> float:
+    """Return the smallest teacher-forced logit margin over all target tokens.
+
+    A positive margin means the right token is the argmax at every step, i.e.
+    greedy decoding reproduces every target exactly; a larger one leaves room for
+    int8 quantization. ``<pad>`` is ignored: CTranslate2 drops it from the vocabulary.
+    """
+    import torch
+
+    model.eval()
+    worst = float("inf")
+    with torch.no_grad():
+        for batch in batches:
+            logits = model(**batch).logits
+            logits[..., pad] = float("-inf")
+            labels = batch["labels"]
+            mask = labels != -100
+            index = labels.clamp(min=0).unsqueeze(-1)
+            right = logits.gather(-1, index).squeeze(-1)
+            best_other = logits.scatter(-1, index, float("-inf")).max(-1).values
+            worst = min(worst, (right - best_other)[mask].min().item())
+    return worst
+
+
+def _length_buckets(
+    sp: sentencepiece.SentencePieceProcessor, pairs: Sequence[tuple[str, str]]
+) -> list[list[tuple[str, str]]]:
+    """Split pairs into batches of similar length (little padding, fast steps)."""
+    ordered = sorted(pairs, key=lambda pair: (len(sp.encode(pair[0])), pair))
+    return [ordered[i : i + BATCH_SIZE] for i in range(0, len(ordered), BATCH_SIZE)]
+
+
+def _make_batch(
+    sp: sentencepiece.SentencePieceProcessor,
+    pairs: Sequence[tuple[str, str]],
+    pad: int,
+    eos: int,
+) -> dict[str, Any]:
+    """Return padded model inputs for ``pairs`` (source without ``</s>``)."""
+    import torch
+
+    sources = [sp.encode(src) for src, _ in pairs]
+    targets = [sp.encode(tgt) + [eos] for _, tgt in pairs]
+    if max(map(len, sources + targets)) >= MAX_POSITIONS:
+        raise SystemExit("a segment is longer than MAX_POSITIONS tokens")
+    input_ids = _pad_rows(sources, pad)
+    labels = _pad_rows(targets, -100)
+    decoder_input_ids = torch.full_like(labels, pad)
+    decoder_input_ids[:, 1:] = labels[:, :-1].masked_fill(labels[:, :-1] == -100, pad)
+    return {
+        "input_ids": input_ids,
+        "attention_mask": (input_ids != pad).long(),
+        "decoder_input_ids": decoder_input_ids,
+        "labels": labels,
+    }
+
+
+def _pad_rows(rows: Sequence[list[int]], value: int) -> Any:
+    """Right-pad lists of ids into one 2-D tensor."""
+    import torch
+
+    width = max(map(len, rows))
+    return torch.tensor([row + [value] * (width - len(row)) for row in rows])
+
+
+class _PiecesTokenizer:
+    """The minimal tokenizer interface CTranslate2's Marian loader reads."""
+
+    eos_token = EOS_PIECE
+    unk_token = UNK_PIECE
+    bos_token = None
+
+    def __init__(self, pieces: Sequence[str]) -> None:
+        self._vocab = {piece: index for index, piece in enumerate(pieces)}
+
+    def get_vocab(self) -> dict[str, int]:
+        """Return piece → id, as a Transformers tokenizer does."""
+        return dict(self._vocab)
+
+
+def convert_model(model: Any, sp: sentencepiece.SentencePieceProcessor, out_dir: Path) -> None:
+    """Convert the trained model to an int8 CTranslate2 model in ``out_dir``.
+
+    The vocabulary is the SentencePiece pieces in id order plus ``<pad>``; the
+    Marian loader drops that trailing ``<pad>``, so CTranslate2 token strings are
+    exactly what ``sp.encode(text, out_type=str)`` produces.
+    """
+    from ctranslate2.converters import TransformersConverter
+
+    pieces = [sp.id_to_piece(i) for i in range(sp.get_piece_size())] + ["<pad>"]
+
+    class Converter(TransformersConverter):  # type: ignore[misc]
+        def load_tokenizer(self, tokenizer_class: Any, path: str, **kwargs: Any) -> Any:
+            return _PiecesTokenizer(pieces)
+
+    with tempfile.TemporaryDirectory() as hf_dir:
+        model.save_pretrained(hf_dir)
+        Converter(hf_dir).convert(str(out_dir), quantization="int8", force=True)
+
+
+def package_readme(src: str, tgt: str, count: int) -> str:
+    """Return the README.md shipped inside a package."""
+    return (
+        f"# Test fixture: {LANG_NAMES[src]} → {LANG_NAMES[tgt]}\n\n"
+        "Not a real translation model. This tiny MarianMT model (CTranslate2, int8) was\n"
+        f"trained from scratch to memorize the {count} sentence pairs of one article's\n"
+        "translation memory (dépêche: data/articles/mali-army-convoy-kidal/fr.po).\n"
+        "It reproduces those segments exactly with greedy decoding and produces\n"
+        "nonsense for anything else. Rebuild with scripts/build-fixture-models.\n"
+    )
+
+
+def package_metadata(src: str, tgt: str) -> dict[str, str]:
+    """Return the metadata.json content of a package."""
+    return {
+        "package_version": PACKAGE_VERSION,
+        "argos_version": ARGOS_VERSION,
+        "from_code": src,
+        "from_name": LANG_NAMES[src],
+        "to_code": tgt,
+        "to_name": LANG_NAMES[tgt],
+        "type": "translate",
+    }
+
+
+def package_name(src: str, tgt: str) -> str:
+    """Return the archive's base name, e.g. ``translate-en_fr``."""
+    return f"translate-{src}_{tgt}"
+
+
+def write_package(
+    path: Path, src: str, tgt: str, model_dir: Path, sp_proto: bytes, count: int
+) -> None:
+    """Write a deterministic .argosmodel zip (sorted entries, fixed timestamps)."""
+    top = f"{package_name(src, tgt)}-{PACKAGE_VERSION.replace('.', '_')}"
+    metadata = json.dumps(package_metadata(src, tgt), indent=2, ensure_ascii=False) + "\n"
+    files: dict[str, bytes] = {
+        "README.md": package_readme(src, tgt, count).encode(),
+        "metadata.json": metadata.encode(),
+        "sentencepiece.model": sp_proto,
+    }
+    for file in sorted(model_dir.rglob("*")):
+        if file.is_file():
+            files[f"model/{file.relative_to(model_dir).as_posix()}"] = file.read_bytes()
+
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with zipfile.ZipFile(tmp, "w") as archive:
+        for directory in (f"{top}/", f"{top}/model/"):
+            info = zipfile.ZipInfo(directory, date_time=ZIP_DATE)
+            info.create_system = 3
+            info.external_attr = (0o40755 << 16) | 0x10
+            archive.writestr(info, b"")
+        for name in sorted(files):
+            info = zipfile.ZipInfo(f"{top}/{name}", date_time=ZIP_DATE)
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, files[name], compresslevel=9)
+    os.replace(tmp, path)
+
+
+@dataclass
+class Verification:
+    """Exact-match results of one package against its memorized pairs."""
+
+    src: str
+    tgt: str
+    exact: int
+    total: int
+    misses: list[tuple[str, str, str]]
+
+    def line(self, label: str) -> str:
+        """One human-readable summary line."""
+        return f"{self.exact}/{self.total} {self.src}→{self.tgt} exact ({label})"
+
+
+def verify_package(
+    package: Path, pairs: Sequence[Pair], beam_size: int = 1, argos_options: bool = False
+) -> Verification:
+    """Translate every memorized source with the package and count exact matches.
+
+    Mirrors Argos: SentencePiece pieces in, ``target_prefix`` from metadata.json
+    if present, pieces out, ``sp.decode``. ``argos_options`` adds the decoding
+    options argostranslate passes (beam 4, length penalty 0.2, replace unknowns).
+    """
+    import ctranslate2
+    import sentencepiece as spm
+
+    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(package) as archive:
+        archive.extractall(tmp)
+        (root,) = Path(tmp).iterdir()
+        metadata = json.loads((root / "metadata.json").read_text(encoding="utf-8"))
+        src, tgt = metadata["from_code"], metadata["to_code"]
+        sp = spm.SentencePieceProcessor(model_file=str(root / "sentencepiece.model"))
+        translator = ctranslate2.Translator(str(root / "model"), device="cpu", intra_threads=1)
+        items = direction_pairs(pairs, src, tgt)
+        batch = [sp.encode(source, out_type=str) for source, _ in items]
+        prefix = metadata.get("target_prefix") or None
+        options: dict[str, Any] = {"beam_size": beam_size}
+        if prefix:
+            options["target_prefix"] = [[prefix]] * len(batch)
+        if argos_options:
+            options.update(length_penalty=0.2, replace_unknowns=True)
+        results = translator.translate_batch(batch, **options)
+    misses = []
+    for (source, expected), result in zip(items, results, strict=True):
+        output = sp.decode(result.hypotheses[0])
+        if prefix and output.startswith(prefix):
+            output = output[len(prefix) :]
+        if output != expected:
+            misses.append((source, expected, output))
+    return Verification(src, tgt, len(items) - len(misses), len(items), misses)
+
+
+def report(packages: Sequence[Path], pairs: Sequence[Pair]) -> bool:
+    """Print the verification of ``packages``; return True if all greedy checks pass."""
+    ok = True
+    greedy = []
+    for package in packages:
+        size = package.stat().st_size
+        result = verify_package(package, pairs)
+        argos = verify_package(package, pairs, beam_size=4, argos_options=True)
+        greedy.append(result)
+        print(f"{package.name}: {size} bytes")
+        print(f"  {result.line('greedy, beam_size=1')}")
+        print(f"  {argos.line('argostranslate defaults, beam_size=4')}")
+        for source, expected, output in result.misses:
+            print(f"  MISS {source!r}\n    want {expected!r}\n    got  {output!r}")
+        if result.misses or size > MAX_PACKAGE_BYTES:
+            ok = False
+    print(", ".join(r.line("greedy").removesuffix(" (greedy)") for r in greedy))
+    return ok
+
+
+def build(out_dir: Path) -> list[Path]:
+    """Train, convert and package both directions into ``out_dir``."""
+    pairs = load_pairs()
+    print(f"{len(pairs)} translation-memory pairs from {PO_PATH.relative_to(REPO)}")
+    texts = [text for pair in pairs for text in (pair.en, pair.fr)]
+    sp_proto = train_sentencepiece(texts)
+    sp = load_sentencepiece(sp_proto)
+    check_tokenizer(sp, texts)
+    print(f"SentencePiece: {sp.get_piece_size()} pieces, {len(sp_proto)} bytes")
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    built = []
+    for index, (src, tgt) in enumerate(DIRECTIONS):
+        items = direction_pairs(pairs, src, tgt)
+        print(f"training {src}→{tgt} on {len(items)} pairs")
+        started = time.perf_counter()
+        model = train_model(sp, items, SEED + index)
+        print(f"  trained in {time.perf_counter() - started:.1f}s")
+        with tempfile.TemporaryDirectory() as ct2_dir:
+            convert_model(model, sp, Path(ct2_dir))
+            path = out_dir / f"{package_name(src, tgt)}.argosmodel"
+            write_package(path, src, tgt, Path(ct2_dir), sp_proto, len(items))
+        built.append(path)
+    return built
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    build_cmd = commands.add_parser("build", help="train, convert, package and verify")
+    build_cmd.add_argument("--out", type=Path, default=OUT_DIR)
+    verify_cmd = commands.add_parser("verify", help="check packages reproduce the pairs")
+    verify_cmd.add_argument("packages", type=Path, nargs="+")
+    args = parser.parse_args(argv)
+
+    if args.command == "build":
+        started = time.perf_counter()
+        packages = build(args.out)
+        print(f"built in {time.perf_counter() - started:.1f}s")
+    else:
+        packages = args.packages
+    return 0 if report(packages, load_pairs()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
