@@ -81,7 +81,7 @@ def main() -> int:
                 etag = response.headers["ETag"].replace('"', '\\"')
             script = tmp / "routes.lua"
             script.write_text(LUA % {"slug": SLUG, "etag": etag})
-            warm = ["wrk", "-t2", f"-c{connections}", "-d2s", "-s", str(script), base]
+            warm = ["wrk", "-t2", f"-c{connections}", "-d5s", "-s", str(script), base]
             subprocess.run(warm, check=True, capture_output=True)
             parent = granian_pid(port)
             before = worker_rss(parent)
