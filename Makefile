@@ -45,15 +45,20 @@ run: setup
 lint: .venv/.synced
 	.venv/bin/ruff check app tests bench scripts
 	.venv/bin/ruff format --check app tests bench scripts
+	.venv/bin/hadolint --failure-threshold warning Dockerfile
 
 typecheck: .venv/.synced
 	.venv/bin/mypy
 
 # Debian packages the tests drive: Chromium for tests/browser (never `playwright install`, which
 # downloads a build), fonts with stable metrics, nginx for the scale-out test.
+# A temporary policy-rc.d keeps apt from starting nginx as a service on port 80.
 /usr/bin/chromium /usr/sbin/nginx /usr/bin/wrk &:
 	apt-get update -qq
-	apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core nginx wrk
+	if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; \
+	  chmod 755 /usr/sbin/policy-rc.d; trap 'rm -f /usr/sbin/policy-rc.d' EXIT; fi; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	  chromium fonts-dejavu-core nginx wrk
 
 pytest: setup | /usr/bin/chromium /usr/sbin/nginx /usr/bin/wrk
 	.venv/bin/pytest -q

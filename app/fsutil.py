@@ -14,6 +14,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; these files are content others read
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)

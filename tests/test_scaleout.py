@@ -1,0 +1,247 @@
+"""Replicas are interchangeable: two granian instances behind a real nginx answer alike.
+
+Same bytes and the same ETag for the same URL and locale, from either instance directly or
+through nginx (which takes turns between them), and an ETag one instance gave is a 304 at the
+other: a CDN or cache in front of any number of replicas can revalidate against any of them.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from app.config import PROJECT_ROOT
+from tests.conftest import DATA_DIR, SLUG
+
+
+def _nginx() -> str | None:
+    found = shutil.which("nginx")
+    if found is None and os.access("/usr/sbin/nginx", os.X_OK):
+        found = "/usr/sbin/nginx"
+    return found
+
+
+NGINX = _nginx()
+pytestmark = pytest.mark.skipif(
+    NGINX is None, reason="nginx is not installed (Debian: apt-get install nginx)"
+)
+
+START_TIMEOUT = 60.0
+REQUEST_TIMEOUT = 10.0
+
+#: (path, request headers): one URL in one locale, the way a reader or a cache would ask.
+REQUESTS = [
+    (f"/fr/articles/{SLUG}", {}),
+    (f"/en/articles/{SLUG}", {}),
+    (f"/fr/articles/{SLUG}/facts", {}),
+    (f"/api/v1/articles/{SLUG}/facts?lang=fr", {}),
+    (f"/api/v1/articles/{SLUG}/facts?lang=en-GB", {}),
+    (f"/api/v1/articles/{SLUG}", {"Accept-Language": "fr-CA, en;q=0.5"}),
+    ("/api/v1/articles", {"Accept-Language": "en"}),
+]
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class Server:
+    name: str
+    port: int
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> Answer:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT)
+        try:
+            connection.request("GET", path, headers=headers or {})
+            response = connection.getresponse()
+            body = response.read()
+            return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, body)
+        finally:
+            connection.close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def start(name: str, command: list[str], folder: Path, env: dict[str, str], port: int) -> Server:
+    """Start *command*, which listens on *port* (``{port}`` in it), and wait until it answers."""
+    log = folder / f"{name}.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [part.format(port=port) for part in command],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    server = Server(name, port, process, log)
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"{name} exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            if server.get("/healthz").status == 200:
+                return server
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            stop(server)
+            pytest.fail(f"{name} did not answer /healthz in {START_TIMEOUT} s:\n{log.read_text()}")
+        time.sleep(0.1)
+
+
+def stop(server: Server) -> None:
+    if server.process.poll() is None:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait(timeout=10)
+
+
+def granian_command() -> list[str]:
+    granian = Path(sys.executable).with_name("granian")
+    return [
+        str(granian) if granian.exists() else "granian",
+        "--interface",
+        "wsgi",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "{port}",
+        "--workers",
+        "1",
+        "--no-ws",
+        "app.wsgi:app",
+    ]
+
+
+def nginx_conf(folder: Path, port: int, upstreams: list[int]) -> Path:
+    """A whole nginx.conf: logs, pid and temp files in *folder*, both instances upstream."""
+    servers = "\n".join(f"        server 127.0.0.1:{upstream};" for upstream in upstreams)
+    # Started as root, nginx would hand its workers to "nobody", who cannot enter tmp_path.
+    user = f"user {pwd.getpwuid(os.geteuid()).pw_name};" if os.geteuid() == 0 else ""
+    temp = "\n".join(
+        f"    {kind}_temp_path {folder / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    conf = folder / "nginx.conf"
+    conf.write_text(
+        f"""
+{user}
+daemon off;
+master_process on;
+worker_processes 1;
+pid {folder / "nginx.pid"};
+error_log {folder / "error.log"} warn;
+events {{ worker_connections 64; }}
+http {{
+    access_log {folder / "access.log"};
+{temp}
+    upstream depeche {{
+{servers}
+        keepalive 4;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://depeche;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $http_host;
+            proxy_connect_timeout 5s;
+            proxy_read_timeout 10s;
+            add_header X-Upstream $upstream_addr always;
+        }}
+    }}
+}}
+""",
+        encoding="utf-8",
+    )
+    return conf
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Server]]:
+    """Instances "a" and "b" of the app, one worker each, and "nginx" in front of both."""
+    folder = tmp_path_factory.mktemp("scaleout")
+    models = tmp_path_factory.mktemp("scaleout-models")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GRANIAN_", "PROMETHEUS_"))}
+    # Every replica of a deployment is told its public URL: links in pages do not then depend
+    # on the Host each one happens to see (an instance's own port, or nginx's).
+    env.update(
+        DEPECHE_PUBLIC_URL="https://news.example",
+        DEPECHE_DATA_DIR=str(DATA_DIR),
+        DEPECHE_MODELS_DIR=str(models),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    started: dict[str, Server] = {}
+    try:
+        for name in ("a", "b"):
+            started[name] = start(name, granian_command(), folder, env, free_port())
+        assert NGINX is not None
+        port = free_port()
+        conf = nginx_conf(folder, port, [started["a"].port, started["b"].port])
+        command = [NGINX, "-p", str(folder), "-c", str(conf), "-e", str(folder / "error.log")]
+        started["nginx"] = start("nginx", command, folder, env, port)
+        yield started
+    finally:
+        for server in reversed(started.values()):
+            stop(server)
+
+
+def test_instances_and_nginx_give_the_same_bytes_and_etag(servers: dict[str, Server]) -> None:
+    for path, headers in REQUESTS:
+        # Twice each instance: the first answer is rendered by Flask, the second comes from the
+        # memo; four times through nginx, which sends two of them to each instance.
+        answers = {
+            f"{name}#{n}": servers[name].get(path, headers)
+            for name, times in (("a", 2), ("b", 2), ("nginx", 4))
+            for n in range(times)
+        }
+        for where, answer in answers.items():
+            assert answer.status == 200, (path, where, answer.body[:200])
+            assert answer.headers.get("etag"), (path, where)
+        assert len({answer.body for answer in answers.values()}) == 1, path
+        assert len({answer.headers["etag"] for answer in answers.values()}) == 1, path
+        assert len({answer.headers["content-language"] for answer in answers.values()}) == 1
+
+
+def test_nginx_takes_turns_between_the_instances(servers: dict[str, Server]) -> None:
+    upstreams = {servers["nginx"].get("/healthz").headers["x-upstream"] for _ in range(4)}
+    assert upstreams == {f"127.0.0.1:{servers[name].port}" for name in ("a", "b")}
+
+
+@pytest.mark.parametrize(("path", "headers"), REQUESTS)
+def test_an_etag_from_one_instance_is_a_304_at_the_other(
+    servers: dict[str, Server], path: str, headers: dict[str, str]
+) -> None:
+    etag = servers["a"].get(path, headers).headers["etag"]
+    for name in ("b", "nginx", "nginx"):
+        answer = servers[name].get(path, {**headers, "If-None-Match": etag})
+        assert answer.status == 304, (name, answer.status)
+        assert answer.body == b""
+        assert answer.headers["etag"] == etag
