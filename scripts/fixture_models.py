@@ -368,8 +368,9 @@ def package_readme(src: str, tgt: str, count: int) -> str:
         "Not a real translation model. This tiny MarianMT model (CTranslate2, int8) was\n"
         f"trained from scratch to memorize the {count} sentence pairs of one article's\n"
         "translation memory (dépêche: data/articles/mali-army-convoy-kidal/fr.po).\n"
-        "It reproduces those segments exactly with greedy decoding and produces\n"
-        "nonsense for anything else. Rebuild with scripts/build-fixture-models.\n"
+        "It reproduces those segments exactly with greedy decoding (beam_size=1);\n"
+        "beam search may lose some, and any other input gets a wrong translation.\n"
+        "Rebuild with scripts/build-fixture-models.\n"
     )
 
 
@@ -406,8 +407,7 @@ def write_package(
         if file.is_file():
             files[f"model/{file.relative_to(model_dir).as_posix()}"] = file.read_bytes()
 
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with zipfile.ZipFile(tmp, "w") as archive:
+    with zipfile.ZipFile(path, "w") as archive:
         for directory in (f"{top}/", f"{top}/model/"):
             info = zipfile.ZipInfo(directory, date_time=ZIP_DATE)
             info.create_system = 3
@@ -419,7 +419,6 @@ def write_package(
             info.external_attr = 0o100644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, files[name], compresslevel=9)
-    os.replace(tmp, path)
 
 
 @dataclass
@@ -437,18 +436,17 @@ class Verification:
         return f"{self.exact}/{self.total} {self.src}→{self.tgt} exact ({label})"
 
 
-def verify_package(
-    package: Path, pairs: Sequence[Pair], beam_size: int = 1, argos_options: bool = False
-) -> Verification:
+def verify_package(package: Path, pairs: Sequence[Pair], **options: Any) -> Verification:
     """Translate every memorized source with the package and count exact matches.
 
-    Mirrors Argos: SentencePiece pieces in, ``target_prefix`` from metadata.json
-    if present, pieces out, ``sp.decode``. ``argos_options`` adds the decoding
-    options argostranslate passes (beam 4, length penalty 0.2, replace unknowns).
+    Mirrors how the app and Argos use a package: SentencePiece pieces in (no
+    ``</s>``), ``target_prefix`` from metadata.json if present, pieces out,
+    ``sp.decode``. ``options`` go to ``translate_batch``; the default is greedy.
     """
     import ctranslate2
     import sentencepiece as spm
 
+    options = {"beam_size": 1, **options}
     with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(package) as archive:
         archive.extractall(tmp)
         (root,) = Path(tmp).iterdir()
@@ -459,39 +457,49 @@ def verify_package(
         items = direction_pairs(pairs, src, tgt)
         batch = [sp.encode(source, out_type=str) for source, _ in items]
         prefix = metadata.get("target_prefix") or None
-        options: dict[str, Any] = {"beam_size": beam_size}
         if prefix:
             options["target_prefix"] = [[prefix]] * len(batch)
-        if argos_options:
-            options.update(length_penalty=0.2, replace_unknowns=True)
         results = translator.translate_batch(batch, **options)
     misses = []
     for (source, expected), result in zip(items, results, strict=True):
-        output = sp.decode(result.hypotheses[0])
-        if prefix and output.startswith(prefix):
-            output = output[len(prefix) :]
+        pieces = result.hypotheses[0]
+        if prefix and pieces[:1] == [prefix]:
+            pieces = pieces[1:]
+        output = sp.decode(pieces)
         if output != expected:
             misses.append((source, expected, output))
     return Verification(src, tgt, len(items) - len(misses), len(items), misses)
 
 
 def report(packages: Sequence[Path], pairs: Sequence[Pair]) -> bool:
-    """Print the verification of ``packages``; return True if all greedy checks pass."""
+    """Print the verification of ``packages``; return True if all greedy checks pass.
+
+    Beam search is reported but not required: CTranslate2's beam search (with a
+    length penalty, as by default) stops once ``beam_size`` hypotheses have ended,
+    and a hypothesis that skipped a piece ends before the memorized one does.
+    """
     ok = True
     greedy = []
     for package in packages:
         size = package.stat().st_size
         result = verify_package(package, pairs)
-        argos = verify_package(package, pairs, beam_size=4, argos_options=True)
+        beam = verify_package(package, pairs, beam_size=4, replace_unknowns=True)
         greedy.append(result)
         print(f"{package.name}: {size} bytes")
         print(f"  {result.line('greedy, beam_size=1')}")
-        print(f"  {argos.line('argostranslate defaults, beam_size=4')}")
+        print(f"  {beam.line('beam_size=4, CTranslate2 defaults; informational')}")
         for source, expected, output in result.misses:
             print(f"  MISS {source!r}\n    want {expected!r}\n    got  {output!r}")
         if result.misses or size > MAX_PACKAGE_BYTES:
             ok = False
     print(", ".join(r.line("greedy").removesuffix(" (greedy)") for r in greedy))
+    for src, tgt in DIRECTIONS:
+        dropped = len(pairs) - len(direction_pairs(pairs, src, tgt))
+        if dropped:
+            print(
+                f"({src}→{tgt}: {dropped} of {len(pairs)} entries repeat an earlier entry's "
+                f"{LANG_NAMES[src]} text with another translation; the first one is memorized)"
+            )
     return ok
 
 
@@ -505,7 +513,6 @@ def build(out_dir: Path) -> list[Path]:
     check_tokenizer(sp, texts)
     print(f"SentencePiece: {sp.get_piece_size()} pieces, {len(sp_proto)} bytes")
 
-    out_dir.mkdir(parents=True, exist_ok=True)
     built = []
     for index, (src, tgt) in enumerate(DIRECTIONS):
         items = direction_pairs(pairs, src, tgt)
@@ -531,13 +538,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     verify_cmd.add_argument("packages", type=Path, nargs="+")
     args = parser.parse_args(argv)
 
-    if args.command == "build":
-        started = time.perf_counter()
-        packages = build(args.out)
+    if args.command == "verify":
+        return 0 if report(args.packages, load_pairs()) else 1
+
+    started = time.perf_counter()
+    args.out.mkdir(parents=True, exist_ok=True)
+    # Build beside the destination and move into place only once verified.
+    with tempfile.TemporaryDirectory(dir=args.out, prefix=".build-") as staging:
+        packages = build(Path(staging))
         print(f"built in {time.perf_counter() - started:.1f}s")
-    else:
-        packages = args.packages
-    return 0 if report(packages, load_pairs()) else 1
+        if not report(packages, load_pairs()):
+            print("verification failed; nothing written", file=sys.stderr)
+            return 1
+        for package in packages:
+            os.replace(package, args.out / package.name)
+            print(f"wrote {args.out / package.name}")
+    return 0
 
 
 if __name__ == "__main__":
