@@ -179,3 +179,12 @@ def test_serving_never_imports_torch_stanza_or_spacy(models_dir: Path) -> None:
         [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
     )
     assert run.stdout.strip() == "[]"
+
+
+def test_a_sentence_longer_than_the_model_is_translated_in_pieces(mt_client: FlaskClient) -> None:
+    endless = " ".join(["Kidal has been under their control ever since"] * 120)  # no full stop
+    response = mt_client.post(
+        "/api/v1/translate", json={"q": endless, "source": "en", "target": "fr"}
+    )
+    assert response.status_code == 200  # not a 500 from the model's position limit
+    assert response.json["translatedText"].count("Kidal") >= 4  # one answer per piece

@@ -16,6 +16,9 @@ from typing import Any
 from app.translation import packages
 from app.translation.packages import InstalledPackage, PackageError
 
+#: Longest token sequence sent to a model at once (argos models have 512 positions or more).
+MAX_TOKENS = 250
+
 
 class ModelMissing(PackageError):
     """No installed package translates this pair."""
@@ -104,14 +107,28 @@ class Engine:
             return ["" for _ in texts]
         loaded = self.load(source, target)
         prefix = loaded.package.target_prefix
-        tokens = [loaded.tokenizer.encode(text) for text in wanted]
-        results = loaded.translator.translate_batch(
-            tokens,
-            target_prefix=[[prefix]] * len(tokens) if prefix else None,
-            beam_size=self.beam_size,
-            replace_unknowns=True,
-        )
-        decoded = iter(self._decode(loaded, result.hypotheses[0]) for result in results)
+        # A "sentence" longer than the model's positions (no punctuation in 20,000 characters)
+        # goes in as several pieces of the same batch, and comes back joined.
+        pieces: list[list[str]] = []
+        owners: list[int] = []
+        for index, text in enumerate(wanted):
+            tokens = loaded.tokenizer.encode(text)
+            for start in range(0, max(len(tokens), 1), MAX_TOKENS):
+                pieces.append(tokens[start : start + MAX_TOKENS])
+                owners.append(index)
+        try:
+            results = loaded.translator.translate_batch(
+                pieces,
+                target_prefix=[[prefix]] * len(pieces) if prefix else None,
+                beam_size=self.beam_size,
+                replace_unknowns=True,
+            )
+        except (RuntimeError, ValueError) as error:
+            raise PackageError(f"{loaded.package.name} failed to translate: {error}") from error
+        joined: list[list[str]] = [[] for _ in wanted]
+        for owner, result in zip(owners, results, strict=True):
+            joined[owner].append(self._decode(loaded, result.hypotheses[0]))
+        decoded = iter(" ".join(parts) for parts in joined)
         return [next(decoded) if text.strip() else "" for text in texts]
 
     @staticmethod
