@@ -1,7 +1,8 @@
 """`make bench`, translation part: our pipeline against raw CTranslate2, and per-sentence calls.
 
 With the fixture packages (tests/fixtures/models), on the seed's 27 English segments:
-- raw: one ``translate_batch`` on already tokenized segments (the floor);
+- raw: one ``translate_batch`` on already tokenized segments, with the engine's options
+  (the floor);
 - pipeline: ``translate_segments`` (tokenize, one batch, decode, re-render numbers);
 - per sentence: the pipeline called once per sentence, as LibreTranslate does.
 Medians of repeated runs, then worker RSS before and after a model loads, in a fresh process.
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.content.store import load_article  # noqa: E402
-from app.translation.engine import Engine  # noqa: E402
+from app.translation.engine import BATCH_OPTIONS, Engine  # noqa: E402
 from app.translation.packages import install_archive  # noqa: E402
 from app.translation.text import translate_segments  # noqa: E402
 
@@ -62,7 +63,9 @@ def main() -> None:
         loaded = engine.load("en", "fr")
         tokens = [loaded.tokenizer.encode(text) for text in texts]
 
-        raw = median_seconds(lambda: loaded.translator.translate_batch(tokens, beam_size=1))
+        raw = median_seconds(
+            lambda: loaded.translator.translate_batch(tokens, beam_size=1, **BATCH_OPTIONS)
+        )
         pipeline = median_seconds(lambda: translate_segments(engine, texts, "en", "fr"))
         per_sentence = median_seconds(
             lambda: [translate_segments(engine, [text], "en", "fr") for text in texts]
