@@ -11,6 +11,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -124,6 +125,38 @@ def cold_start(tmp: Path) -> float:
     return float(json.loads(export.read_text())["results"][0]["median"])
 
 
+NGINX_CONF = """daemon off; worker_processes 2; pid {tmp}/nginx.pid; error_log {tmp}/nginx.err;
+events {{ worker_connections 1024; }}
+http {{ access_log off; client_body_temp_path {tmp}; proxy_temp_path {tmp};
+  fastcgi_temp_path {tmp}; uwsgi_temp_path {tmp}; scgi_temp_path {tmp};
+  server {{ listen {host}:{port}; root {tmp}/static; default_type application/json; }} }}
+"""
+
+
+def nginx_static(tmp: Path, body: bytes, seconds: int) -> float | None:
+    """Median req/s of nginx serving *body* as a static file: what the machine can do."""
+    nginx = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
+    )
+    if nginx is None:
+        return None
+    (tmp / "static").mkdir(exist_ok=True)
+    (tmp / "static" / "article.json").write_bytes(body)
+    port = free_port()
+    conf = tmp / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(tmp=tmp, host=HOST, port=port))
+    proc = subprocess.Popen(
+        [nginx, "-c", str(conf), "-p", str(tmp)], start_new_session=True, stderr=subprocess.DEVNULL
+    )
+    try:
+        wait_ready(proc, f"http://{HOST}:{port}/article.json", tmp / "nginx.err")
+        return statistics.median(
+            wrk(f"http://{HOST}:{port}/article.json", seconds, {}) for _ in range(ROUNDS)
+        )
+    finally:
+        stop(proc)
+
+
 def machine() -> str:
     """nproc, CPU model, Python version."""
     cpuinfo = Path("/proc/cpuinfo").read_text()
@@ -167,6 +200,7 @@ def main() -> int:
                 medians[name] = (statistics.median(runs[0]), statistics.median(runs[1]))
                 print(f"{name}: ours {runs[0]}, baseline {runs[1]}", file=sys.stderr)
             rss = worker_rss(procs[0].pid)
+            static = nginx_static(tmp, fetch(ours_url + ARTICLE)[2], seconds)
         finally:
             for proc in reversed(procs):
                 stop(proc)
@@ -189,6 +223,10 @@ def main() -> int:
         f"- 304 vs our own 200 for the article JSON: {conditional:.2f}×",
         f"- Cold start (`create_app()` in a fresh interpreter, hyperfine median): {cold:.3f} s",
         "- Worker RSS after load: " + ", ".join(f"{mb:.1f} MB" for mb in rss),
+        f"- Physical reference, nginx serving the article JSON's bytes as a static file: "
+        f"{static:,.0f} req/s (ours: {medians[ARTICLE][0] / static:.2f} of it)"
+        if static
+        else "- nginx is not installed: no static-file reference",
     ]
     report = "\n".join(lines) + "\n"
     print(report)
