@@ -170,3 +170,14 @@ def test_remembered_answers_keep_the_headers(client: FlaskClient) -> None:
         first, again = client.get(url), client.get(url)
         for name in ("Content-Security-Policy", "Access-Control-Allow-Origin", "Referrer-Policy"):
             assert first.headers.get(name) == again.headers.get(name)
+
+
+def test_a_304_on_the_api_still_carries_cors(client: FlaskClient) -> None:
+    """A cross-origin script revalidating with If-None-Match must be able to read the 304."""
+    url = "/api/v1/articles?lang=fr"
+    etag = client.get(url).headers["ETag"]
+    for _ in range(2):  # Flask's 304, then the response memo's
+        response = client.get(url, headers={"If-None-Match": etag, "Origin": "https://x.test"})
+        assert response.status_code == 304
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        assert "ETag" in response.headers["Access-Control-Expose-Headers"]
