@@ -14,7 +14,7 @@ from app.observe import Observe
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then ``DEPECHE_*`` environment, then *test_config*."""
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # static files are the web blueprint's
     app.config.from_mapping(config.DEFAULTS)
     app.config.update(config.from_environment())
     if test_config is not None:

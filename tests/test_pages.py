@@ -78,3 +78,21 @@ def test_fallback_notice_for_an_unserved_language(client: FlaskClient) -> None:
     assert "not available in the language you asked for" not in html  # the prefix decided
     response = client.get("/", headers={"Accept-Language": "de"})
     assert response.headers["Location"] == "/en/"
+
+
+@pytest.mark.parametrize("url", ["/fr/", f"/en/articles/{SLUG}"])
+def test_every_stylesheet_a_page_links_is_served(client: FlaskClient, url: str) -> None:
+    html = page(client, url)
+    sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+    assert sheets
+    for sheet in sheets:
+        with client.get(sheet) as response:
+            assert response.status_code == 200 and response.mimetype == "text/css"
+
+
+@pytest.mark.parametrize("url", ["/static/style.css", "/embed.js"])
+def test_assets_do_not_vary_by_language(client: FlaskClient, url: str) -> None:
+    with client.get(url, headers={"Accept-Language": "fr"}) as response:
+        assert response.status_code == 200
+        assert "Content-Language" not in response.headers
+        assert "Accept-Language" not in response.headers.get("Vary", "")

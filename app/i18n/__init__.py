@@ -11,6 +11,10 @@ from app.i18n.locales import LANGUAGE_TAG, SUPPORTED_LANGUAGES, Negotiated, nego
 __all__ = ["SUPPORTED_LANGUAGES", "Negotiated", "current", "init_app"]
 
 
+#: Stylesheets and scripts read the same in every language: no Content-Language, no Vary.
+LANGUAGE_NEUTRAL = {"text/css", "text/javascript", "application/javascript"}
+
+
 def current() -> Negotiated:
     """The negotiation outcome of the current request."""
     negotiated: Negotiated = g.negotiated
@@ -28,7 +32,7 @@ def _negotiate_request() -> None:
 
 def _language_headers(response: Response) -> Response:
     negotiated: Negotiated | None = g.get("negotiated")
-    if negotiated is None:
+    if negotiated is None or response.mimetype in LANGUAGE_NEUTRAL:
         return response
     response.headers.setdefault("Content-Language", negotiated.language)
     if negotiated.varies_on_header:
