@@ -19,7 +19,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from run import worker_rss  # noqa: E402
 
 from tests.granian import granian  # noqa: E402
 
@@ -45,18 +47,6 @@ request = function()
   return wrk.format("GET", r[1], r[2])
 end
 """
-
-
-def worker_rss(parent: int) -> list[float]:
-    sizes = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == parent:
-                found = re.search(r"VmRSS:\s+(\d+)", (stat.parent / "status").read_text())
-                sizes.append(int(found.group(1)) / 1024 if found else 0.0)
-        except (OSError, IndexError, ValueError):
-            continue
-    return sorted(sizes)
 
 
 def granian_pid(port: int) -> int:
