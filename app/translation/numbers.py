@@ -83,6 +83,8 @@ def _dates(text: str, language: str) -> list[tuple[int, int]]:
 
 def localize_numbers(source: str, translation: str, source_lang: str, target: Locale) -> str:
     """Re-render in *translation* the numbers and dates found in *source* for *target*."""
+    if not any(character.isdigit() for character in source):
+        return translation  # no figure, no date: most sentences stop here
     wanted = set(_numbers(source, source_lang))
     if wanted:
 
