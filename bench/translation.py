@@ -96,8 +96,9 @@ def main() -> None:
     ]
     report = "\n".join(lines) + "\n"
     print(report)
-    with (ROOT / "bench" / "results.md").open("a") as results:
-        results.write(report)
+    results = ROOT / "bench" / "results.md"
+    earlier = results.read_text().split("\n## Translation")[0] if results.exists() else ""
+    results.write_text(earlier.rstrip("\n") + "\n" + report)
 
 
 if __name__ == "__main__":
