@@ -20,7 +20,11 @@ from app.translation.packages import InstalledPackage, PackageError
 MAX_TOKENS = 250
 #: CTranslate2 splits a request's batch into sub-batches of similar lengths (less padding):
 #: 27 segments took 14.9 ms in sub-batches of 16 against 20.8 ms as one (docs/performance.md).
-BATCH_OPTIONS: dict[str, Any] = {"max_batch_size": 16, "batch_type": "examples"}
+BATCH_OPTIONS: dict[str, Any] = {
+    "max_batch_size": 16,
+    "batch_type": "examples",
+    "replace_unknowns": True,  # as argos does: copy a source token the model cannot name
+}
 
 
 class ModelMissing(PackageError):
@@ -124,7 +128,6 @@ class Engine:
                 pieces,
                 target_prefix=[[prefix]] * len(pieces) if prefix else None,
                 beam_size=self.beam_size,
-                replace_unknowns=True,
                 **BATCH_OPTIONS,
             )
         except (RuntimeError, ValueError) as error:

@@ -19,6 +19,7 @@ from babel.dates import format_skeleton, get_month_names
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 
 _SPACE = "[ \u00a0\u202f]"
+_DIGIT = re.compile(r"\d")
 # A number with group and/or decimal separators, in English or French form.
 _FORMATTED = re.compile(
     rf"(?<![\d,.])\d{{1,3}}(?:(?:,|{_SPACE})\d{{3}})+(?:[.,]\d+)?(?![\d])|"
@@ -83,7 +84,7 @@ def _dates(text: str, language: str) -> list[tuple[int, int]]:
 
 def localize_numbers(source: str, translation: str, source_lang: str, target: Locale) -> str:
     """Re-render in *translation* the numbers and dates found in *source* for *target*."""
-    if not any(character.isdigit() for character in source):
+    if not _DIGIT.search(source):
         return translation  # no figure, no date: most sentences stop here
     wanted = set(_numbers(source, source_lang))
     if wanted:
