@@ -11,7 +11,6 @@ import http.client
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ import pytest
 
 from app.config import PROJECT_ROOT
 from tests.conftest import DATA_DIR, SLUG
+from tests.granian import free_port
 
 
 def _nginx() -> str | None:
@@ -75,13 +75,6 @@ class Server:
             return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, body)
         finally:
             connection.close()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def start(name: str, command: list[str], folder: Path, env: dict[str, str], port: int) -> Server:
