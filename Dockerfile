@@ -3,7 +3,10 @@
 #   docker build -t depeche .                                  # no models (mount them at /models)
 #   docker build --build-arg MODELS=index -t depeche .         # en→fr, fr→en from the Argos index
 #   docker build --build-arg MODELS=local -t depeche .         # container-models/*.argosmodel
-#   docker run --read-only --tmpfs /tmp -p 127.0.0.1:8000:8000 depeche
+#   docker run --rm -v depeche-store:/var/lib/depeche depeche \
+#     sh -c 'depeche db upgrade && depeche import --if-empty'   # migrations: their own step
+#   docker run --read-only --tmpfs /tmp -v depeche-store:/var/lib/depeche \
+#     -p 127.0.0.1:8000:8000 depeche
 #
 ARG MODELS=none
 
@@ -72,12 +75,16 @@ RUN case "$MODELS" in \
 
 # --- runtime -------------------------------------------------------------------------------
 FROM python:3.12-slim
-RUN useradd --uid 10001 --user-group --no-create-home --home-dir /tmp --shell /usr/sbin/nologin depeche
+# The content store's folder: a local volume mounted here (a new named volume takes this
+# folder's owner). Migrations run as their own step: `depeche db upgrade`.
+RUN useradd --uid 10001 --user-group --no-create-home --home-dir /tmp --shell /usr/sbin/nologin depeche \
+    && mkdir -p /var/lib/depeche && chown 10001:10001 /var/lib/depeche
 ENV PATH=/app/.venv/bin:$PATH \
     HOME=/tmp \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     DEPECHE_DATA_DIR=/app/data \
+    DEPECHE_INSTANCE_DIR=/var/lib/depeche \
     DEPECHE_MODELS_DIR=/models \
     GRANIAN_INTERFACE=wsgi \
     GRANIAN_HOST=0.0.0.0 \

@@ -36,8 +36,12 @@ update-catalogs: extract
 compile: .venv/.synced
 	$(PY) -m babel.messages.frontend compile -d locales --statistics
 
-# Workers add up their metrics in a fresh folder (prometheus-client multiprocess mode).
+# The content store: schema brought up to date (its own step, before any worker starts), and
+# the seed in data/ imported into a new, empty store. Workers add up their metrics in a fresh
+# folder (prometheus-client multiprocess mode).
 run: setup
+	.venv/bin/depeche db upgrade
+	.venv/bin/depeche import --if-empty
 	metrics=$$(mktemp -d) && PROMETHEUS_MULTIPROC_DIR=$$metrics \
 	  .venv/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WORKERS) \
 	  --blocking-threads $(THREADS) "app.wsgi:app"
@@ -63,8 +67,11 @@ typecheck: .venv/.synced
 pytest: setup | /usr/bin/chromium /usr/sbin/nginx /usr/bin/wrk
 	.venv/bin/pytest -q
 
+# Prove every fact of data/ on a throwaway store (never the developer's own database).
 check: setup
-	.venv/bin/depeche check
+	store=$$(mktemp -d) && trap 'rm -rf "$$store"' EXIT && \
+	  export DEPECHE_DATABASE_URL=sqlite:///$$store/check.sqlite3 && \
+	  .venv/bin/depeche import data && .venv/bin/depeche check
 
 test: setup lint typecheck check pytest
 

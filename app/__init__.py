@@ -13,21 +13,18 @@ from app.observe import Observe
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app: defaults, then ``DEPECHE_*`` environment, then *test_config*."""
+    """Build the app: defaults, then ``DEPECHE_*`` environment — or *test_config* instead."""
     app = Flask(__name__, static_folder=None)  # static files are the web blueprint's
-    app.config.from_mapping(config.DEFAULTS)
-    app.config.update(config.from_environment())
-    if test_config is not None:
-        app.config.update(test_config)
+    app.config.from_mapping(config.load(test_config))
 
-    from app import content, errors, facts, health, i18n, security, translation
+    from app import errors, health, i18n, publication, security, store, translation
     from app.api import init_app as init_api
     from app.web import init_app as init_web
 
     i18n.init_app(app)
-    content.init_app(app)
-    facts.init_app(app)
+    store.init_app(app)
     translation.init_app(app)
+    publication.init_app(app)
     health.init_app(app)
     errors.init_app(app)
     init_api(app)
@@ -35,7 +32,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     app.before_request(_remember_route)
     if app.config["RESPONSE_MEMO"]:
-        app.wsgi_app = ResponseMemo(app.wsgi_app)  # type: ignore[method-assign]
+        app.wsgi_app = ResponseMemo(  # type: ignore[method-assign]
+            app.wsgi_app, app.extensions["depeche.publication"]
+        )
     app.wsgi_app = Observe(app.wsgi_app)  # type: ignore[method-assign]
     return app
 

@@ -20,3 +20,14 @@ def cached_response(body: bytes, mimetype: str, etag: str | None = None) -> Resp
     response.cache_control.max_age = current_app.config["CACHE_MAX_AGE"]
     response.make_conditional(request)
     return response
+
+
+#: Where a view says which article version (or list change number) its body shows, so that
+#: the response memo in front can tell when the body is out of date.
+RENDER_TAG = "depeche.render_tag"
+RenderTag = tuple[str | None, int]
+
+
+def tag_render(slug: str | None, version: int) -> None:
+    """Say that this response shows article *slug* at *version* (None: a list at change N)."""
+    request.environ[RENDER_TAG] = (slug, version)

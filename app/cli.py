@@ -1,18 +1,61 @@
-"""``depeche ...`` commands for the newsroom: ingest wire copy, and more."""
+"""``depeche ...`` commands for the newsroom: the database, import/export, ingest, translate,
+check. Every command reads the same settings as the service (``config.load``)."""
 
 from __future__ import annotations
 
+import sys
+import time
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
-from app.config import DEFAULTS, from_environment
-from app.content.ingest import IngestError, ingest
+from app import config
+from app.content.folder import ContentError
+from app.store.database import Database, StoreError
+from app.store.migrate import UPGRADE_COMMAND, current, head, upgrade
+from app.translation.memory import CatalogError
+
+T = TypeVar("T")
 
 
-def _data_dir(option: Path | None) -> Path:
-    return option or from_environment().get("DATA_DIR") or DEFAULTS["DATA_DIR"]
+def open_database(create: bool = True) -> Database:
+    """The configured database; created with the newest schema when it has none yet."""
+    database = Database(config.database_url(config.load()))
+    found = current(database)
+    if found is None and create:
+        upgrade(database)
+    elif found != head():
+        raise click.ClickException(
+            f"the database is at schema {found}, this code needs {head()}: run `{UPGRADE_COMMAND}`"
+        )
+    return database
+
+
+def with_progress(items: list[T], label: str) -> Iterator[T]:
+    """Iterate *items*, showing count, rate and time left on a terminal (quiet when piped)."""
+    if not sys.stderr.isatty() or len(items) < 2:
+        yield from items
+        return
+    started = time.monotonic()
+
+    def rate(_: Any) -> str:
+        elapsed = time.monotonic() - started
+        return f"{bar.pos / elapsed:.0f}/s" if elapsed > 0 else ""
+
+    with click.progressbar(
+        items, label=label, show_pos=True, show_eta=True, item_show_func=rate, file=sys.stderr
+    ) as bar:
+        yield from bar
+
+
+def _fail_on_content_errors(action: Callable[[], T]) -> T:
+    try:
+        return action()
+    except (ContentError, CatalogError, StoreError) as error:
+        raise click.ClickException(str(error)) from error
 
 
 @click.group()
@@ -20,20 +63,84 @@ def main() -> None:
     """dépêche: bilingual news publishing."""
 
 
+@main.group("db")
+def db() -> None:
+    """The content store's database."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Create the database, or bring its schema up to date (run before starting workers)."""
+    database = Database(config.database_url(config.load()))
+    before, after = upgrade(database)
+    where = database.engine.url.render_as_string(hide_password=True)
+    if before == after:
+        click.echo(f"{where}: schema {after}, up to date")
+    else:
+        click.echo(f"{where}: schema {before or '(none)'} → {after}")
+
+
+def _root(option: Path | None) -> Path:
+    return option or Path(config.load()["DATA_DIR"])
+
+
+@main.command("import")
+@click.argument("root", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--if-empty", is_flag=True, help="Only when the store has no article yet.")
+def import_command(root: Path | None, if_empty: bool) -> None:
+    """Import the article folders of ROOT (holding articles/<slug>/; default: the data folder).
+
+    Each article is read whole and written in one transaction; an unchanged one is left as it
+    is. A bad folder is reported by file and field and nothing of it is written."""
+    from app.exchange.folders import article_folders, import_folder, stored_slugs
+
+    source = _root(root)
+    database = open_database()
+    if if_empty and stored_slugs(database):
+        click.echo("the store has articles already: nothing imported")
+        return
+    folders = _fail_on_content_errors(lambda: article_folders(source))
+    changed, failed, started = 0, [], time.monotonic()
+    for folder in with_progress(folders, "importing"):
+        try:
+            changed += import_folder(database, folder, source)
+        except (ContentError, CatalogError) as error:
+            failed.append(str(error))
+    elapsed = time.monotonic() - started
+    for message in failed:
+        click.echo(message, err=True)
+    click.echo(
+        f"{len(folders) - len(failed)} articles read, {changed} changed, "
+        f"{len(failed)} refused in {elapsed:.1f} s"
+    )
+    if failed:
+        raise SystemExit(1)
+
+
+@main.command("export")
+@click.argument("root", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--slug", "slugs", multiple=True, help="Only this article (repeatable).")
+def export_command(root: Path | None, slugs: tuple[str, ...]) -> None:
+    """Write every article (or --slug ones) to ROOT/articles/<slug>/ in the canonical form."""
+    from app.exchange.folders import export_article, stored_slugs
+
+    target = _root(root)
+    database = open_database()
+    wanted = list(slugs) or stored_slugs(database)
+    for slug in with_progress(wanted, "exporting"):
+        _fail_on_content_errors(lambda slug=slug: export_article(database, slug, target))  # type: ignore[misc]
+    click.echo(f"{len(wanted)} articles written to {target / 'articles'}")
+
+
 @main.command("ingest")
 @click.argument("wire", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--slug", required=True, help="Folder name under data/articles/.")
+@click.option("--slug", required=True, help="The article's slug (its URL).")
 @click.option("--headline", help="Editorial headline (kept from the article if omitted).")
 @click.option("--standfirst", help="Editorial standfirst (kept from the article if omitted).")
 @click.option("--dateline", help="Place the story was filed from, e.g. Gao.")
 @click.option("--published", type=click.DateTime(formats=["%Y-%m-%d"]), help="YYYY-MM-DD.")
 @click.option("--language", type=click.Choice(["en", "fr"]), help="Language of the wire copy.")
 @click.option("--publisher", help="Publisher credited after the agency, e.g. France 24.")
-@click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Defaults to DEPECHE_DATA_DIR, then data/.",
-)
 def ingest_command(
     wire: Path,
     slug: str,
@@ -43,14 +150,17 @@ def ingest_command(
     published: datetime | None,
     language: str | None,
     publisher: str | None,
-    data_dir: Path | None,
 ) -> None:
-    """Ingest WIRE copy as article SLUG: source.txt byte for byte, and article.md."""
+    """Ingest WIRE copy as article SLUG in the store (the copy is kept byte for byte)."""
+    from app.content.ingest import IngestError
+    from app.exchange.ingest import ingest_wire
+
+    database = open_database()
     try:
-        result = ingest(
-            wire,
+        result = ingest_wire(
+            database,
+            wire.read_bytes(),
             slug,
-            _data_dir(data_dir),
             headline=headline,
             standfirst=standfirst,
             dateline=dateline,
@@ -60,44 +170,46 @@ def ingest_command(
         )
     except IngestError as error:
         raise click.ClickException(str(error)) from error
-    story = result.story
+    story = result.ingested.story
     headings = sum(kind == "heading" for kind, _ in story.blocks)
     click.echo(
-        f"{result.folder}: {len(story.blocks) - headings} paragraphs, {headings} subheadings, "
+        f"{slug}: {len(story.blocks) - headings} paragraphs, {headings} subheadings, "
         f"{len(story.related)} related links, credit {story.agency}"
+        + ("" if result.changed else " (unchanged)")
     )
     for line in story.dropped:
         click.echo(f"dropped promo line: {line}")
+    for fact in result.dropped_facts:
+        click.echo(f"removed fact {fact}: its quote is no longer in the text")
 
 
 @main.command("check")
-@click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Defaults to DEPECHE_DATA_DIR, then data/.",
-)
-def check_command(data_dir: Path | None) -> None:
+def check_command() -> None:
     """Prove every fact of every article in every language; exit 1 on any problem."""
-    from app.content.store import ArticleStore, ContentError
-    from app.facts.check import check_article
-    from app.facts.store import load_facts
-    from app.i18n.locales import SUPPORTED_LANGUAGES
-    from app.translation.edition import build_edition
-    from app.translation.memory import CatalogError
+    from sqlalchemy import select
 
-    try:
-        articles = ArticleStore.load(_data_dir(data_dir))
-        problems, checked = [], 0
-        for article in articles:
-            path = article.folder / "facts.yaml"
-            if not path.exists():
-                continue
-            facts = load_facts(path, article)
-            editions = {lang: build_edition(article, lang) for lang in SUPPORTED_LANGUAGES}
-            problems += check_article(article, facts, editions)
-            checked += len(facts.facts) + len(facts.timeline)
-    except (ContentError, CatalogError) as error:
-        raise click.ClickException(str(error)) from error
+    from app.exchange.folders import stored_slugs
+    from app.facts.check import check_article
+    from app.i18n.locales import SUPPORTED_LANGUAGES
+    from app.publication.reader import read_edition
+    from app.store.models import ArticleRow
+
+    database = open_database()
+    problems, checked = [], 0
+    for slug in with_progress(stored_slugs(database), "checking"):
+        readings = {lang: read_edition(database, slug, lang) for lang in SUPPORTED_LANGUAGES}
+        first = next(r for r in readings.values() if r is not None)
+        if first.facts is None:
+            continue
+        with database.read() as session:
+            source = session.execute(
+                select(ArticleRow.source).where(ArticleRow.slug == slug)
+            ).scalar_one()
+        article = first.edition.article
+        wire = source.decode("utf-8") if source else " ".join(s.text for s in article.segments())
+        editions = {lang: r.edition for lang, r in readings.items() if r is not None}
+        problems += check_article(article, first.facts, editions, wire)
+        checked += len(first.facts.facts) + len(first.facts.timeline)
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
@@ -105,11 +217,33 @@ def check_command(data_dir: Path | None) -> None:
     click.echo(f"{checked} facts and timeline entries proved in {', '.join(SUPPORTED_LANGUAGES)}")
 
 
+@main.command("translate")
+@click.argument("slug")
+@click.option("--to", "target", required=True, help="Target language, e.g. fr.")
+@click.option("--no-machine", is_flag=True, help="Only merge the catalog with the article.")
+def translate_command(slug: str, target: str, no_machine: bool) -> None:
+    """Bring SLUG's translation memory for --to up to date and fill the gaps by machine."""
+    from app.exchange.translate import translate_article
+
+    settings = config.load()
+    database = open_database()
+    try:
+        outcome = translate_article(database, settings, slug, target, machine=not no_machine)
+    except (ContentError, StoreError) as error:
+        raise click.ClickException(str(error)) from error
+    if outcome.warning:
+        click.echo(outcome.warning, err=True)
+    summary = ", ".join(f"{n} {status}" for status, n in outcome.report.counts.items())
+    click.echo(
+        f"{slug} [{target}]: {summary}, {outcome.report.obsolete} obsolete; "
+        f"{outcome.filled} machine-filled"
+    )
+
+
 def _register() -> None:
-    from app.cli_models import models, translate
+    from app.cli_models import models
 
     main.add_command(models)
-    main.add_command(translate)
 
 
 _register()

@@ -1,4 +1,4 @@
-"""``depeche models`` and ``depeche translate``: manage translation packages, fill catalogs."""
+"""``depeche models``: install, list and remove translation packages."""
 
 from __future__ import annotations
 
@@ -115,56 +115,3 @@ def remove(source: str, target: str, models_dir: Path | None) -> None:
     if not remove_package(_models_dir(models_dir), source, target):
         raise click.ClickException(f"no {source}→{target} model installed")
     click.echo(f"removed {source}→{target}")
-
-
-@click.command("translate")
-@click.argument("slug")
-@click.option("--to", "target", required=True, help="Target language, e.g. fr.")
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--no-machine", is_flag=True, help="Only merge the catalog with the article.")
-@models_dir_option
-def translate(
-    slug: str, target: str, data_dir: Path | None, no_machine: bool, models_dir: Path | None
-) -> None:
-    """Bring SLUG's catalog for --to up to date and fill the gaps by machine translation."""
-    from app.content.store import ArticleStore, ContentError
-    from app.facts.store import load_facts
-    from app.translation.engine import Engine, ModelMissing
-    from app.translation.memory import catalog_path
-    from app.translation.packages import PackageError
-    from app.translation.workflow import machine_fill, report, update_catalog, write_catalog
-
-    try:
-        article = ArticleStore.load(data_dir or Path(str(setting("DATA_DIR")))).get(slug)
-        if article is None:
-            raise click.ClickException(f"no article {slug!r}")
-        facts_path = article.folder / "facts.yaml"
-        extra = load_facts(facts_path, article).segments() if facts_path.exists() else ()
-    except ContentError as error:
-        raise click.ClickException(str(error)) from error
-    if target == article.language:
-        raise click.ClickException(f"{slug} is written in {target}: nothing to translate")
-    catalog = update_catalog(article, target, extra)
-    filled = 0
-    if not no_machine:
-        engine = Engine(
-            _models_dir(models_dir),
-            int(str(setting("BEAM_SIZE"))),
-            int(str(setting("INTRA_THREADS"))),
-        )
-        try:
-            with click.progressbar(length=1, label="machine translation") as bar:
-
-                def progress(done: int, total: int) -> None:
-                    bar.length = total
-                    bar.update(done - bar.pos)
-
-                filled = machine_fill(catalog, engine, article.language, target, progress)
-        except ModelMissing as error:
-            click.echo(f"{error} — catalog merged only", err=True)
-        except PackageError as error:
-            raise click.ClickException(str(error)) from error
-    write_catalog(catalog, catalog_path(article.folder, target))
-    counts = report(catalog)
-    summary = ", ".join(f"{n} {status}" for status, n in counts.counts.items())
-    click.echo(f"{slug} [{target}]: {summary}, {counts.obsolete} obsolete; {filled} machine-filled")

@@ -10,8 +10,17 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULTS: dict[str, Any] = {
-    # Where articles live: data/articles/<slug>/.
+    # The editorial exchange folder (data/articles/<slug>/): what `depeche import` reads by
+    # default and `make run` imports on first run. The service itself reads the database.
     "DATA_DIR": PROJECT_ROOT / "data",
+    # The content store. Empty: SQLite in INSTANCE_DIR (depeche.sqlite3).
+    "DATABASE_URL": "",
+    # Where the embedded SQLite database lives (a local disk, not a network filesystem).
+    "INSTANCE_DIR": PROJECT_ROOT / "instance",
+    # Seconds between a worker's checks for changes committed by other processes.
+    "CHANGE_CHECK_INTERVAL": 0.25,
+    # Bytes of rendered bodies each worker keeps (pages, API answers, embeds).
+    "RENDER_CACHE_BYTES": 64 * 1024 * 1024,
     # Seconds shared caches and browsers may keep a page or an API answer.
     "CACHE_MAX_AGE": 300,
     # Largest request body accepted, in bytes (413 beyond).
@@ -44,6 +53,9 @@ def _flag(value: str) -> bool:
 
 _CONVERTERS: dict[str, Any] = {
     "DATA_DIR": Path,
+    "INSTANCE_DIR": Path,
+    "CHANGE_CHECK_INTERVAL": float,
+    "RENDER_CACHE_BYTES": int,
     "CACHE_MAX_AGE": int,
     "MAX_CONTENT_LENGTH": int,
     "RESPONSE_MEMO": _flag,
@@ -53,6 +65,22 @@ _CONVERTERS: dict[str, Any] = {
     "TRANSLATE_MAX_ITEMS": int,
     "TRANSLATE_MAX_CHARS": int,
 }
+
+
+def load(test_config: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The settings: defaults, then ``DEPECHE_*`` variables — or, for tests, *test_config*
+    instead of the environment, so that a developer's exported variables never change a test."""
+    settings = dict(DEFAULTS)
+    settings.update(from_environment() if test_config is None else test_config)
+    return settings
+
+
+def database_url(settings: Mapping[str, Any]) -> str:
+    """The database to use: DATABASE_URL, or SQLite in the instance folder."""
+    url = str(settings.get("DATABASE_URL") or "")
+    if url:
+        return url
+    return f"sqlite:///{Path(settings['INSTANCE_DIR']) / 'depeche.sqlite3'}"
 
 
 def from_environment(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from itertools import permutations
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, json
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.i18n.locales import SUPPORTED_LANGUAGES
-from app.translation import editions, engine
+from app.store import database
+from app.store.models import ArticleRow
+from app.translation import engine
 from app.translation.packages import PackageError, installed
 
 bp = Blueprint("health", __name__)
+log = logging.getLogger(__name__)
 
 
 def _json(data: dict[str, Any], status: int = 200) -> Response:
@@ -50,6 +56,17 @@ def model_status() -> list[dict[str, Any]]:
     return pairs
 
 
+def database_status() -> dict[str, Any]:
+    """Whether the store answers, and how many articles it holds."""
+    try:
+        with database().read() as session:
+            count = session.execute(select(func.count()).select_from(ArticleRow)).scalar_one()
+    except SQLAlchemyError as error:
+        log.warning("readiness: the database does not answer: %s", error)
+        return {"status": "unavailable"}
+    return {"status": "ok", "articles": count}
+
+
 @bp.get("/readyz")
 def readyz() -> Response:
     """Ready when content is loaded and every required model is installed; 503 otherwise."""
@@ -60,10 +77,11 @@ def readyz() -> Response:
         if "-" in pair
     }
     missing = [m for m in models if (m["source"], m["target"]) in required and not m["installed"]]
-    ready = len(editions().articles) > 0 and not missing
+    store = database_status()
+    ready = store["status"] == "ok" and not missing
     body = {
         "status": "ready" if ready else "not ready",
-        "articles": len(editions().articles),
+        "database": store,
         "models_dir": str(engine().models_dir),
         "models": models,
     }

@@ -1,26 +1,35 @@
 """Serve repeat GETs of rendered resources from memory, before Flask runs.
 
-Pages and API answers are rendered once per article, language and locale (see
-``app.caching``), but a Flask request still costs routing, hooks and argument parsing around
-those bytes. This WSGI layer remembers each cacheable 200 — one with an ETag and
-``Cache-Control: public`` — by everything that can change it: host, path, query string,
-``Accept-Language`` and ``Accept``. A repeat request is answered from memory, with a 304
-when its ``If-None-Match`` matches. Anything else (other methods, request bodies, errors,
-first sight of a URL) goes through Flask, where schemas validate it.
+Bodies are rendered once per key in the render cache (``app.http.rendercache``), but a Flask
+request still costs routing, hooks and argument parsing around those bytes. This WSGI layer is
+a thin front of that cache: it remembers each cacheable 200 — one with an ETag and
+``Cache-Control: public`` — by what can change it (scheme, host, path, query string,
+``Accept-Language``, ``Accept``) together with the article version or list change number the
+body shows. A repeat request whose version is still current is answered from memory, with a
+304 when its ``If-None-Match`` matches; anything else goes through Flask, where schemas
+validate it. Keys are capped (a request with a longer header or query is simply not
+remembered) and the memo is bounded by bytes.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from werkzeug.http import parse_etags
+
+from app.caching import RENDER_TAG, RenderTag
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 ROUTE_KEY = "depeche.route"
-Key = tuple[str | None, str, str, str | None, str | None]
+Key = tuple[str, ...]
+#: Longest key part remembered: real Accept-Language and Accept headers are far shorter.
+MAX_KEY_PART = 256
+_ENTRY_OVERHEAD = 512
 
 #: Headers a 304 repeats from its 200 (RFC 9110, 15.4.5), as werkzeug does, plus CORS.
 _NOT_MODIFIED_HEADERS = {
@@ -34,6 +43,14 @@ _NOT_MODIFIED_HEADERS = {
 }
 
 
+class Versions(Protocol):
+    """What the memo asks the store: is the version a body shows still the current one?"""
+
+    def seq(self) -> int: ...
+
+    def version(self, slug: str) -> int | None: ...
+
+
 @dataclass(frozen=True)
 class Entry:
     headers: list[tuple[str, str]]
@@ -44,40 +61,74 @@ class Entry:
     """The Flask route template that made it, for logs and metrics."""
     quoted_etag: str
     """The ETag header as sent: the common If-None-Match, compared without parsing."""
+    tag: RenderTag | None
+    """The article version (or list change number) shown; None for fixed resources."""
+    cost: int
 
 
-def _entry(headers: list[tuple[str, str]], body: bytes, route: str | None) -> Entry | None:
+def _entry(
+    headers: list[tuple[str, str]], body: bytes, route: str | None, tag: RenderTag | None, key: Key
+) -> Entry | None:
     """An Entry for a response that any client may reuse, or None."""
     named = {name.lower(): value for name, value in headers}
     etag = named.get("etag")
     if etag is None or "public" not in named.get("cache-control", "") or "set-cookie" in named:
         return None
     kept = [(n, v) for n, v in headers if n.lower() in _NOT_MODIFIED_HEADERS]
-    return Entry(headers, kept, etag.strip('"'), body, route, etag)
+    cost = len(body) + sum(len(n) + len(v) for n, v in headers) + sum(map(len, key))
+    return Entry(headers, kept, etag.strip('"'), body, route, etag, tag, cost + _ENTRY_OVERHEAD)
 
 
 class ResponseMemo:
-    """A bounded memo of cacheable responses in front of a WSGI app."""
+    """A memo of cacheable responses in front of a WSGI app, at most *max_bytes* of them."""
 
-    def __init__(self, app: WSGIApp, max_entries: int = 512, max_body: int = 256 * 1024) -> None:
+    def __init__(
+        self,
+        app: WSGIApp,
+        versions: Versions,
+        max_bytes: int = 32 * 1024 * 1024,
+        max_body: int = 256 * 1024,
+    ) -> None:
         self.app = app
-        self.max_entries = max_entries
+        self.versions = versions
+        self.max_bytes = max_bytes
         self.max_body = max_body
-        self._entries: dict[Key, Entry] = {}
+        self.size = 0
+        self._entries: OrderedDict[Key, Entry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _key(self, environ: dict[str, Any]) -> Key | None:
+        parts = (
+            environ.get("wsgi.url_scheme", "http"),
+            environ.get("HTTP_HOST", ""),
+            environ.get("SCRIPT_NAME", ""),
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+            environ.get("HTTP_ACCEPT_LANGUAGE", "\x00"),
+            environ.get("HTTP_ACCEPT", "\x00"),
+        )
+        return None if any(len(part) > MAX_KEY_PART for part in parts) else parts
+
+    def _current(self, entry: Entry) -> bool:
+        if entry.tag is None:
+            return True
+        slug, version = entry.tag
+        return (self.versions.seq() if slug is None else self.versions.version(slug)) == version
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ["REQUEST_METHOD"]
         if method not in ("GET", "HEAD") or environ.get("CONTENT_LENGTH") not in (None, "", "0"):
             return self.app(environ, start_response)
-        key = (
-            environ.get("HTTP_HOST"),
-            environ.get("PATH_INFO", ""),
-            environ.get("QUERY_STRING", ""),
-            environ.get("HTTP_ACCEPT_LANGUAGE"),
-            environ.get("HTTP_ACCEPT"),
-        )
-        entry = self._entries.get(key)
-        if entry is None:
+        if environ.get("HTTP_TRANSFER_ENCODING"):
+            return self.app(environ, start_response)
+        key = self._key(environ)
+        if key is None:
+            return self.app(environ, start_response)
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+        if entry is None or not self._current(entry):
             return self._render(key, environ, start_response)
         environ[ROUTE_KEY] = entry.route
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")
@@ -111,9 +162,23 @@ class ResponseMemo:
             close = getattr(chunks, "close", None)
             if close is not None:
                 close()
-        entry = _entry(list(seen["headers"]), body, environ.get(ROUTE_KEY))
+        entry = _entry(
+            list(seen["headers"]), body, environ.get(ROUTE_KEY), environ.get(RENDER_TAG), key
+        )
         if entry is not None:
-            if len(self._entries) >= self.max_entries:
-                self._entries.pop(next(iter(self._entries)), None)
-            self._entries[key] = entry
+            self._remember(key, entry)
         return [body]
+
+    def _remember(self, key: Key, entry: Entry) -> None:
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.size -= old.cost
+            self._entries[key] = entry
+            self.size += entry.cost
+            while self.size > self.max_bytes:
+                _, evicted = self._entries.popitem(last=False)
+                self.size -= evicted.cost
+
+    def __len__(self) -> int:
+        return len(self._entries)

@@ -3,21 +3,20 @@
 import logging
 
 from app import create_app
-from app.content.store import ContentError
 from app.observe import configure_logging
-from app.translation.memory import CatalogError
+from app.store.database import StoreError
 
 configure_logging()
 try:
     app = create_app()
-except (ContentError, CatalogError) as error:
+except StoreError as error:
     logging.getLogger("depeche.startup").critical(
         "cannot start: %s",
         error,
         extra={
-            "hint": "fix the file named above, or point DEPECHE_DATA_DIR at the folder "
-            "that holds articles/<slug>/ (article.md, fr.po, facts.yaml); "
-            "`depeche check` validates it without starting the server"
+            "hint": "migrations are their own step: run `depeche db upgrade` (and "
+            "`depeche import` for a new store) before starting the workers, with the same "
+            "DEPECHE_DATABASE_URL"
         },
     )
     raise

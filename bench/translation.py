@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.content.store import load_article  # noqa: E402
+from app.content.folder import load_article  # noqa: E402
 from app.translation.engine import BATCH_OPTIONS, Engine  # noqa: E402
 from app.translation.packages import install_archive  # noqa: E402
 from app.translation.text import translate_segments  # noqa: E402

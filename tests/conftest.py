@@ -1,10 +1,12 @@
-"""Fixtures: the real app on the real data in ``data/``, and copies of it to break."""
+"""Fixtures: the real app on the real seed in a real SQLite database, and copies to break."""
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -12,6 +14,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.config import PROJECT_ROOT
+from tests.store import database_from, seed_url
 
 DATA_DIR = PROJECT_ROOT / "data"
 SLUG = "mali-army-convoy-kidal"
@@ -23,6 +26,14 @@ ORIGINAL_SEED = PROJECT_ROOT.parent / "shared" / "seed" / "mali-army-convoy-kida
 FIXTURE_MODELS = PROJECT_ROOT / "tests" / "fixtures" / "models"
 
 
+@pytest.fixture(autouse=True)
+def _no_outside_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's exported settings never change a test (the CLI reads the environment)."""
+    for name in list(os.environ):
+        if name.startswith("DEPECHE_") or name == "PROMETHEUS_MULTIPROC_DIR":
+            monkeypatch.delenv(name)
+
+
 @pytest.fixture(scope="session")
 def no_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An empty models folder: tests never see models installed on the machine."""
@@ -30,8 +41,14 @@ def no_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app(no_models: Path) -> Flask:
-    return create_app({"TESTING": True, "DATA_DIR": DATA_DIR, "MODELS_DIR": no_models})
+def seed_database() -> str:
+    """The URL of a database holding the committed seed (read it, do not write it)."""
+    return seed_url()
+
+
+@pytest.fixture(scope="session")
+def app(no_models: Path, seed_database: str) -> Flask:
+    return create_app({"TESTING": True, "DATABASE_URL": seed_database, "MODELS_DIR": no_models})
 
 
 @pytest.fixture
@@ -53,9 +70,22 @@ def article_md(data_copy: Path) -> Path:
 
 
 @pytest.fixture
-def make_app(no_models: Path) -> Callable[[Path], Flask]:
-    def make(data_dir: Path) -> Flask:
-        return create_app({"TESTING": True, "DATA_DIR": data_dir, "MODELS_DIR": no_models})
+def database_for(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], str]:
+    """A new database holding the articles of a data folder (import errors propagate)."""
+
+    def make(data_dir: Path) -> str:
+        return database_from(data_dir, tmp_path_factory.mktemp("db"))
+
+    return make
+
+
+@pytest.fixture
+def make_app(no_models: Path, database_for: Callable[[Path], str]) -> Callable[..., Flask]:
+    """An app on its own database, imported from *data_dir*."""
+
+    def make(data_dir: Path, **settings: Any) -> Flask:
+        config = {"TESTING": True, "DATABASE_URL": database_for(data_dir), "MODELS_DIR": no_models}
+        return create_app({**config, **settings})
 
     return make
 
@@ -69,3 +99,9 @@ def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("translate-en_fr.argosmodel", "translate-fr_en.argosmodel"):
         install_archive(FIXTURE_MODELS / name, target, origin=name)
     return target
+
+
+@pytest.fixture
+def runner_env(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """Environment for CLI runs on a database of their own."""
+    yield {"DEPECHE_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}"}

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from app.config import PROJECT_ROOT
+from tests.store import seed_url
 
 GRANIAN = PROJECT_ROOT / ".venv" / "bin" / "granian"
 
@@ -46,7 +47,7 @@ def granian(log: Path, workers: int = 1, **env: str) -> Iterator[str]:
             cwd=PROJECT_ROOT,
             stdout=out,
             stderr=subprocess.STDOUT,
-            env={**os.environ, **env},
+            env={"DEPECHE_DATABASE_URL": seed_url(), **os.environ, **env},
             start_new_session=True,
         )
     base = f"http://127.0.0.1:{port}"

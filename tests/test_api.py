@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 from flask.testing import FlaskClient
 
 from app.api.schemas import ArticleListSchema, ArticleSchema
 from app.config import PROJECT_ROOT
-from tests.conftest import SLUG
+from tests.conftest import DATA_DIR, SLUG
 
 ARTICLE = f"/api/v1/articles/{SLUG}"
 
@@ -76,7 +78,9 @@ def test_etag_and_304(client: FlaskClient) -> None:
     assert other.headers["ETag"] != etag
 
 
-def test_etag_is_the_same_in_another_process(client: FlaskClient) -> None:
+def test_etag_is_the_same_in_another_process_on_another_database(
+    client: FlaskClient, database_for: Callable[[Path], str]
+) -> None:
     code = (
         "from app import create_app\n"
         f"r = create_app().test_client().get('{ARTICLE}?lang=fr')\n"
@@ -88,7 +92,7 @@ def test_etag_is_the_same_in_another_process(client: FlaskClient) -> None:
         capture_output=True,
         text=True,
         check=True,
-        env={"PYTHONHASHSEED": "12345", "PATH": ""},
+        env={"PYTHONHASHSEED": "12345", "PATH": "", "DEPECHE_DATABASE_URL": database_for(DATA_DIR)},
     )
     assert other.stdout.strip() == client.get(f"{ARTICLE}?lang=fr").headers["ETag"]
 

@@ -14,7 +14,8 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.i18n.locales import SUPPORTED_LANGUAGES
-from tests.conftest import DATA_DIR, SLUG
+from tests.conftest import SLUG
+from tests.store import seed_settings
 
 BASE = "http://localhost"
 
@@ -173,7 +174,7 @@ def test_open_graph(client: FlaskClient, url: str, locale: str, alternate: str) 
 
 
 def test_urls_come_from_the_public_url_when_set() -> None:
-    app = create_app({"TESTING": True, "DATA_DIR": DATA_DIR, "PUBLIC_URL": "https://news.example/"})
+    app = create_app({**seed_settings(), "PUBLIC_URL": "https://news.example/"})
     page = head(app.test_client(), f"/fr/articles/{SLUG}")
     assert page.canonical() == article_url("fr", "https://news.example")
     assert set(page.alternates().values()) == {
@@ -185,7 +186,7 @@ def test_urls_come_from_the_public_url_when_set() -> None:
 @pytest.mark.parametrize("memo", [True, False])
 def test_urls_follow_the_host_without_public_url(memo: bool) -> None:
     """The page cache keys on the base URL, as the memo keys on Host: no host sees another's."""
-    app = create_app({"TESTING": True, "DATA_DIR": DATA_DIR, "RESPONSE_MEMO": memo})
+    app = create_app({**seed_settings(), "RESPONSE_MEMO": memo})
     client = app.test_client()
     for host in ("one.example", "two.example:8080", "one.example"):
         page = head(client, f"/fr/articles/{SLUG}", Host=host)

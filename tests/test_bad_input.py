@@ -94,11 +94,13 @@ def guarded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Flask, Path, Path
     import shutil
 
     from tests.conftest import DATA_DIR
+    from tests.store import database_from
 
     data = tmp_path_factory.mktemp("data")
     shutil.copytree(DATA_DIR, data, dirs_exist_ok=True)
     models = tmp_path_factory.mktemp("models")
-    app = create_app({"TESTING": True, "DATA_DIR": data, "MODELS_DIR": models})
+    url = database_from(data, tmp_path_factory.mktemp("db"))
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "DATA_DIR": data, "MODELS_DIR": models})
     return app, data, models
 
 

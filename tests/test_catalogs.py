@@ -12,7 +12,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from app.config import PROJECT_ROOT
-from app.content.store import load_article
+from app.content.folder import load_article
 from app.i18n.locales import SUPPORTED_LANGUAGES
 from app.translation.memory import Status, catalog_path, load_catalog, status_of
 from tests.conftest import DATA_DIR, SLUG

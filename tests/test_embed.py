@@ -12,7 +12,8 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.security import csp_hash
-from tests.conftest import DATA_DIR, SLUG
+from tests.conftest import SLUG
+from tests.store import seed_settings
 from tests.test_errors import assert_problem
 
 FACTS = f"/fr/embed/articles/{SLUG}/facts"
@@ -157,7 +158,7 @@ def test_unknown_embeds_are_localized_404_pages(client: FlaskClient, url: str) -
 
 
 def test_embed_links_use_the_public_url_when_set() -> None:
-    app = create_app({"TESTING": True, "DATA_DIR": DATA_DIR, "PUBLIC_URL": "https://news.example/"})
+    app = create_app({**seed_settings(), "PUBLIC_URL": "https://news.example/"})
     html = html_of(app.test_client(), FACTS)
     assert f'href="https://news.example/fr/articles/{SLUG}"' in html
     assert "localhost" not in html
@@ -166,7 +167,7 @@ def test_embed_links_use_the_public_url_when_set() -> None:
 @pytest.mark.parametrize("memo", [True, False])
 def test_embed_links_follow_the_host_without_public_url(memo: bool) -> None:
     """Rendered once per base URL too: the memo keys on Host, the page cache as well."""
-    app = create_app({"TESTING": True, "DATA_DIR": DATA_DIR, "RESPONSE_MEMO": memo})
+    app = create_app({**seed_settings(), "RESPONSE_MEMO": memo})
     client = app.test_client()
     first = html_of(client, FACTS, Host="one.example")
     second = html_of(client, FACTS, Host="two.example")
@@ -312,7 +313,7 @@ def test_oembed_ignores_parameters_consumers_add(client: FlaskClient) -> None:
 
 @pytest.fixture
 def public_app() -> Flask:
-    return create_app({"TESTING": True, "DATA_DIR": DATA_DIR, "PUBLIC_URL": "https://news.example"})
+    return create_app({**seed_settings(), "PUBLIC_URL": "https://news.example"})
 
 
 @pytest.mark.parametrize(

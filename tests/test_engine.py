@@ -18,6 +18,7 @@ from app.config import PROJECT_ROOT
 from app.translation.engine import Engine
 from app.translation.memory import catalog_path
 from tests.conftest import DATA_DIR, SLUG
+from tests.store import seed_settings, seed_url
 
 
 def seed_pairs() -> list[tuple[str, str]]:
@@ -32,9 +33,7 @@ def engine(models_dir: Path) -> Engine:
 
 @pytest.fixture
 def mt_client(models_dir: Path) -> FlaskClient:
-    app = create_app(
-        {"TESTING": True, "DATA_DIR": DATA_DIR, "MODELS_DIR": models_dir, "BEAM_SIZE": 1}
-    )
+    app = create_app({**seed_settings(), "MODELS_DIR": models_dir, "BEAM_SIZE": 1})
     return app.test_client()
 
 
@@ -143,12 +142,10 @@ def test_readyz_lists_installed_models(mt_client: FlaskClient) -> None:
 
 
 def test_an_edition_without_translations_is_filled_by_machine_at_request_time(
-    data_copy: Path, models_dir: Path, make_app: Callable[[Path], Flask]
+    data_copy: Path, models_dir: Path, make_app: Callable[..., Flask]
 ) -> None:
     (data_copy / "articles" / SLUG / "fr.po").unlink()
-    app = create_app(
-        {"TESTING": True, "DATA_DIR": data_copy, "MODELS_DIR": models_dir, "BEAM_SIZE": 1}
-    )
+    app = make_app(data_copy, MODELS_DIR=models_dir, BEAM_SIZE=1)
     client = app.test_client()
     body = client.get(f"/api/v1/articles/{SLUG}?lang=fr").json
     assert body["translation"]["counts"]["machine"] == 27
@@ -166,7 +163,8 @@ def test_serving_never_imports_torch_stanza_or_spacy(models_dir: Path) -> None:
     code = (
         "import sys\n"
         "from app import create_app\n"
-        f"app = create_app({{'MODELS_DIR': {str(models_dir)!r}, 'BEAM_SIZE': 1}})\n"
+        f"app = create_app({{'MODELS_DIR': {str(models_dir)!r}, 'BEAM_SIZE': 1,"
+        f" 'DATABASE_URL': {seed_url()!r}}})\n"
         "c = app.test_client()\n"
         "r = c.post('/api/v1/translate', json={'q': 'Kidal has been under their control ever"
         " since.', 'source': 'en', 'target': 'fr'})\n"

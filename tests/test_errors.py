@@ -9,7 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.exceptions import BadRequest
 
-from tests.conftest import DATA_DIR, SLUG
+from tests.conftest import SLUG
+from tests.store import seed_settings
 
 ROUTES = ["/api/v1/articles", f"/api/v1/articles/{SLUG}", "/api/v1/openapi.json"]
 SCHEMA_ROUTES = ROUTES[:2]
@@ -74,7 +75,7 @@ def failing_app() -> Flask:
     """The real app, plus two routes that fail the way a bug or a bad request would."""
     from app import create_app
 
-    app = create_app({"TESTING": False, "DATA_DIR": DATA_DIR})
+    app = create_app({**seed_settings(), "TESTING": False})
 
     @app.get("/api/v1/_boom")
     def boom() -> str:

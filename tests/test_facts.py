@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from app.api.schemas import FactSummarySchema
 from app.cli import main
-from app.content.store import ContentError
+from app.content.folder import ContentError
 from tests.conftest import SLUG
 
 FACTS = f"/api/v1/articles/{SLUG}/facts"
@@ -177,7 +177,12 @@ def test_facts_route_errors_are_problems(client: FlaskClient) -> None:
 
 
 def run_check(data_dir: Path) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["check", "--data-dir", str(data_dir)])
+    """`depeche import DATA_DIR` then `depeche check`, on a database of their own."""
+    env = {"DEPECHE_DATABASE_URL": f"sqlite:///{data_dir.parent / 'check.sqlite3'}"}
+    imported = CliRunner().invoke(main, ["import", str(data_dir)], env=env)
+    if imported.exit_code != 0:
+        return imported.exit_code, imported.output
+    result = CliRunner().invoke(main, ["check"], env=env)
     return result.exit_code, result.output
 
 
@@ -213,13 +218,13 @@ def test_check_fails_on_a_wrong_french_figure(data_copy: Path) -> None:
     ("old", "new", "message"),
     [
         (
-            "unit: length-kilometer}\n    qualifier: about",
-            "unit: length-furlongs}\n    qualifier: about",
+            "unit: length-kilometer}\n  qualifier: about",
+            "unit: length-furlongs}\n  qualifier: about",
             "fact gao-kidal-distance: value.unit: 'length-furlongs' is not a CLDR unit.",
         ),
         (
-            'date: "2023-12-31", precision: day}\n    qualifier: by\n    quote',
-            'date: "2023-02-30", precision: day}\n    qualifier: by\n    quote',
+            "date: '2023-12-31', precision: day}\n  qualifier: by\n  quote",
+            "date: '2023-02-30', precision: day}\n  qualifier: by\n  quote",
             "fact un-camps-deadline: value.date: '2023-02-30' is not a real date",
         ),
         (
@@ -234,13 +239,13 @@ def test_check_fails_on_a_wrong_french_figure(data_copy: Path) -> None:
             "fact convoy-vehicles: value.number: Required for a count.",
         ),
         (
-            "precision: late-month}\n    qualifier: since",
-            "precision: late}\n    qualifier: since",
+            "precision: late-month}\n  qualifier: since",
+            "precision: late}\n  qualifier: since",
             "fact renewed-hostilities: value.precision:",
         ),
     ],
 )
-def test_bad_facts_stop_start_up_naming_file_fact_and_field(
+def test_bad_facts_are_refused_by_import_naming_file_fact_and_field(
     data_copy: Path, make_app: Callable[[Path], Flask], old: str, new: str, message: str
 ) -> None:
     path = data_copy / "articles" / SLUG / "facts.yaml"

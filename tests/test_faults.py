@@ -13,10 +13,11 @@ import pytest
 from flask import Flask
 
 from app import create_app
-from app.content.store import ContentError
+from app.content.folder import ContentError
 from app.translation.packages import install_archive
 from tests.conftest import DATA_DIR, FIXTURE_MODELS, SLUG
 from tests.granian import granian
+from tests.store import seed_settings
 
 SENTENCE = {"q": "Kidal has been under their control ever since.", "source": "en", "target": "fr"}
 
@@ -30,7 +31,7 @@ def own_models(tmp_path: Path) -> Path:
 
 
 def app_with(models: Path) -> Flask:
-    return create_app({"TESTING": True, "DATA_DIR": DATA_DIR, "MODELS_DIR": models, "BEAM_SIZE": 1})
+    return create_app({**seed_settings(), "MODELS_DIR": models, "BEAM_SIZE": 1})
 
 
 def test_a_corrupted_model_is_a_503_and_readyz_says_why(own_models: Path) -> None:
@@ -58,18 +59,20 @@ def test_a_model_deleted_while_running(own_models: Path) -> None:
 
 
 def test_a_broken_model_does_not_break_an_edition(
-    own_models: Path, data_copy: Path, make_app: Callable[[Path], Flask]
+    own_models: Path, data_copy: Path, make_app: Callable[..., Flask]
 ) -> None:
     (own_models / "translate-en_fr" / "model" / "model.bin").write_bytes(b"garbage")
     (data_copy / "articles" / SLUG / "fr.po").unlink()
-    app = create_app({"TESTING": True, "DATA_DIR": data_copy, "MODELS_DIR": own_models})
+    app = make_app(data_copy, MODELS_DIR=own_models)
     response = app.test_client().get(f"/api/v1/articles/{SLUG}?lang=fr")
     assert response.status_code == 200
     assert response.json["translation"]["counts"]["untranslated"] == 27
 
 
 @pytest.mark.parametrize("breakage", ["articles-is-a-file", "article-md-is-a-folder", "missing"])
-def test_unreadable_data_stops_start_up_with_the_file_named(tmp_path: Path, breakage: str) -> None:
+def test_unreadable_data_is_refused_by_import_with_the_file_named(
+    tmp_path: Path, breakage: str, database_for: Callable[[Path], str]
+) -> None:
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
     if breakage == "articles-is-a-file":
@@ -82,17 +85,35 @@ def test_unreadable_data_stops_start_up_with_the_file_named(tmp_path: Path, brea
     else:
         shutil.rmtree(data)
     with pytest.raises(ContentError) as caught:
-        create_app({"TESTING": True, "DATA_DIR": data})
+        database_for(data)
     assert str(data) in str(caught.value)
 
 
-def test_start_up_failure_says_what_to_do_in_the_log(tmp_path: Path) -> None:
+def test_a_store_without_its_schema_stops_start_up_saying_what_to_do(tmp_path: Path) -> None:
     log = tmp_path / "granian.log"
-    with pytest.raises(RuntimeError), granian(log, DEPECHE_DATA_DIR=str(tmp_path / "nowhere")):
+    empty = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    with pytest.raises(RuntimeError), granian(log, DEPECHE_DATABASE_URL=empty):
         pass
     text = log.read_text()
-    assert "not a directory" in text
-    assert "DEPECHE_DATA_DIR" in text
+    assert "has no schema yet" in text
+    assert "depeche db upgrade" in text
+
+
+def test_a_store_behind_the_code_refuses_to_serve(tmp_path: Path) -> None:
+    from alembic import command
+
+    from app.store.database import Database, StoreError
+    from app.store.migrate import alembic_config, upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    database = Database(url)
+    upgrade(database)
+    command.downgrade(alembic_config(database), "base")
+    command.stamp(alembic_config(database), "0001")
+    with database.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0000'")
+    with pytest.raises(StoreError, match="run `depeche db upgrade`"):
+        create_app({"TESTING": True, "DATABASE_URL": url})
 
 
 def test_slow_clients_holding_connections_do_not_stop_others(tmp_path: Path) -> None:

@@ -10,7 +10,8 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.security import csp_hash
-from tests.conftest import DATA_DIR, SLUG
+from tests.conftest import SLUG
+from tests.store import seed_settings
 
 OEMBED = "/oembed?url=" + quote(f"http://localhost/fr/articles/{SLUG}", safe="")
 HTML_PAGES = [
@@ -70,7 +71,7 @@ def test_embeds_may_be_framed_by_anyone_by_default(client: FlaskClient, url: str
 
 def test_embed_framing_follows_the_setting() -> None:
     ancestors = "https://news.example https://*.partner.example"
-    app = create_app({"TESTING": True, "DATA_DIR": DATA_DIR, "EMBED_FRAME_ANCESTORS": ancestors})
+    app = create_app({**seed_settings(), "EMBED_FRAME_ANCESTORS": ancestors})
     client = app.test_client()
     embed = client.get(EMBEDS[0]).headers["Content-Security-Policy"]
     assert directives(embed)["frame-ancestors"] == ancestors
@@ -81,7 +82,7 @@ def test_embed_framing_follows_the_setting() -> None:
 @pytest.mark.parametrize("value", ["*; script-src *", "https://a.example,https://b", "", "a\nb"])
 def test_a_framing_setting_that_would_break_the_policy_stops_start_up(value: str) -> None:
     with pytest.raises(ValueError, match="EMBED_FRAME_ANCESTORS"):
-        create_app({"TESTING": True, "DATA_DIR": DATA_DIR, "EMBED_FRAME_ANCESTORS": value})
+        create_app({**seed_settings(), "EMBED_FRAME_ANCESTORS": value})
 
 
 @pytest.mark.parametrize("url", [*HTML_PAGES, *EMBEDS])

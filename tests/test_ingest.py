@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli import main
+from app.content.folder import load_article
 from app.content.ingest import IngestError, ingest
-from app.content.store import load_article
 from tests.conftest import DATA_DIR, ORIGINAL_SEED, SEED, SLUG
 
 EDITORIAL = {
@@ -23,16 +23,27 @@ EDITORIAL = {
 }
 
 
-def run_ingest(data_dir: Path, *extra: str) -> str:
-    args = ["ingest", str(SEED), "--slug", SLUG, "--data-dir", str(data_dir), *extra]
-    result = CliRunner().invoke(main, args)
+def cli(env: dict[str, str], *args: str) -> str:
+    result = CliRunner().invoke(main, list(args), env=env)
     assert result.exit_code == 0, result.output
     return result.output
 
 
+def run_ingest(env: dict[str, str], *extra: str) -> str:
+    return cli(env, "ingest", str(SEED), "--slug", SLUG, *extra)
+
+
 def test_source_txt_is_the_wire_copy_byte_for_byte(tmp_path: Path) -> None:
-    ingest(SEED, SLUG, tmp_path, **EDITORIAL)
-    assert (tmp_path / "articles" / SLUG / "source.txt").read_bytes() == SEED.read_bytes()
+    assert ingest(SEED.read_bytes(), SLUG, **EDITORIAL).source == SEED.read_bytes()
+
+
+def test_ingest_then_export_gives_the_wire_copy_back_byte_for_byte(
+    tmp_path: Path, runner_env: dict[str, str]
+) -> None:
+    editorial = [f"--{k}={v}" for k, v in EDITORIAL.items()]
+    run_ingest(runner_env, *editorial)
+    cli(runner_env, "export", str(tmp_path / "out"))
+    assert (tmp_path / "out" / "articles" / SLUG / "source.txt").read_bytes() == SEED.read_bytes()
 
 
 @pytest.mark.skipif(not ORIGINAL_SEED.exists(), reason="the newsroom's original is not at hand")
@@ -40,18 +51,24 @@ def test_committed_source_txt_is_the_original_wire_copy() -> None:
     assert SEED.read_bytes() == ORIGINAL_SEED.read_bytes()
 
 
-def test_reingesting_the_committed_article_writes_the_same_bytes(data_copy: Path) -> None:
-    folder = data_copy / "articles" / SLUG
-    before = {p.name: p.read_bytes() for p in folder.iterdir()}
-    run_ingest(data_copy)  # editorial fields come from the article already there
-    run_ingest(data_copy)
-    after = {p.name: p.read_bytes() for p in folder.iterdir()}
-    assert after == before
-    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temp files left
+def test_reingesting_the_committed_article_exports_the_same_bytes(
+    tmp_path: Path, runner_env: dict[str, str]
+) -> None:
+    cli(runner_env, "import", str(DATA_DIR))
+    assert "(unchanged)" in run_ingest(runner_env)  # editorial fields come from the store
+    assert "(unchanged)" in run_ingest(runner_env)
+    cli(runner_env, "export", str(tmp_path / "out"))
+    exported = tmp_path / "out" / "articles" / SLUG
+    folder = DATA_DIR / "articles" / SLUG
+    assert {p.name: p.read_bytes() for p in exported.iterdir()} == {
+        p.name: p.read_bytes() for p in folder.iterdir()
+    }
+    assert not [p for p in exported.iterdir() if p.name.startswith(".")]  # no temp files left
 
 
-def test_seed_front_matter(tmp_path: Path) -> None:
-    ingest(SEED, SLUG, tmp_path, **EDITORIAL)
+def test_seed_front_matter(tmp_path: Path, runner_env: dict[str, str]) -> None:
+    run_ingest(runner_env, *[f"--{k}={v}" for k, v in EDITORIAL.items()])
+    cli(runner_env, "export", str(tmp_path))
     meta = frontmatter.load(tmp_path / "articles" / SLUG / "article.md").metadata
     assert meta["credit"] == "AFP / France 24"
     assert str(meta["published"]) == "2023-10-02"
@@ -92,9 +109,9 @@ def test_promo_lines_and_credit_line_are_not_in_the_body() -> None:
         assert dropped not in body
 
 
-def test_cli_reports_what_it_dropped(tmp_path: Path) -> None:
+def test_cli_reports_what_it_dropped(runner_env: dict[str, str]) -> None:
     output = run_ingest(
-        tmp_path,
+        runner_env,
         "--headline",
         "H",
         "--standfirst",
@@ -110,14 +127,19 @@ def test_cli_reports_what_it_dropped(tmp_path: Path) -> None:
     assert output.count("dropped promo line:") == 3
 
 
-def test_first_ingest_without_a_headline_is_refused_and_writes_nothing(tmp_path: Path) -> None:
-    with pytest.raises(IngestError, match="headline"):
-        ingest(SEED, SLUG, tmp_path, dateline="Gao", published="2023-10-02", standfirst="S")
-    assert not (tmp_path / "articles").exists()
+def test_first_ingest_without_a_headline_is_refused_and_writes_nothing(
+    runner_env: dict[str, str],
+) -> None:
+    args = ["ingest", str(SEED), "--slug", SLUG, "--dateline=Gao", "--published=2023-10-02"]
+    result = CliRunner().invoke(main, [*args, "--standfirst=S"], env=runner_env)
+    assert result.exit_code == 1
+    assert "missing editorial field(s): headline" in result.output
+    assert "0 articles written" in cli(
+        runner_env, "export", str(Path(runner_env["DEPECHE_DATABASE_URL"][10:]).parent / "out")
+    )
 
 
-def test_wire_copy_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
-    wire = tmp_path / "wire.txt"
-    wire.write_bytes("Kidal, a Malian town\n\nWith AFP".encode("utf-16"))
+def test_wire_copy_that_is_not_utf8_is_refused() -> None:
+    raw = "Kidal, a Malian town\n\nWith AFP".encode("utf-16")
     with pytest.raises(IngestError, match="not UTF-8"):
-        ingest(wire, "x", tmp_path, **EDITORIAL)
+        ingest(raw, "x", **EDITORIAL)

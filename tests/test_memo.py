@@ -9,7 +9,8 @@ from werkzeug.datastructures import Headers
 from app import create_app
 from app.memo import ResponseMemo
 from app.observe import Observe
-from tests.conftest import DATA_DIR, SLUG
+from tests.conftest import SLUG
+from tests.store import seed_settings
 
 URLS = [
     (f"/api/v1/articles/{SLUG}?lang=fr", {}),
@@ -35,12 +36,12 @@ def memo_of(app: Flask) -> ResponseMemo:
 
 @pytest.fixture
 def memo_app() -> Flask:
-    return create_app({"TESTING": True, "DATA_DIR": DATA_DIR, "RESPONSE_MEMO": True})
+    return create_app({**seed_settings(), "RESPONSE_MEMO": True})
 
 
 @pytest.fixture
 def plain_app() -> Flask:
-    return create_app({"TESTING": True, "DATA_DIR": DATA_DIR, "RESPONSE_MEMO": False})
+    return create_app({**seed_settings(), "RESPONSE_MEMO": False})
 
 
 @pytest.mark.parametrize(("url", "headers"), URLS)
@@ -113,9 +114,34 @@ def test_errors_and_bodies_are_not_remembered(memo_app: Flask) -> None:
     assert memo_of(memo_app)._entries == {}
 
 
-def test_the_memo_is_bounded(memo_app: Flask) -> None:
-    memo_of(memo_app).max_entries = 3
+def test_the_memo_is_bounded_by_bytes(memo_app: Flask) -> None:
+    memo = memo_of(memo_app)
     client = memo_app.test_client()
+    client.get(f"/fr/articles/{SLUG}", headers={"Accept-Language": "fr-x-0"})
+    one = memo.size
+    assert one > 0
+    memo.max_bytes = 3 * one
     for number in range(10):
         client.get(f"/fr/articles/{SLUG}", headers={"Accept-Language": f"fr-x-{number}"})
-    assert len(memo_of(memo_app)._entries) == 3
+    assert len(memo) == 3 and memo.size <= memo.max_bytes
+
+
+def test_huge_distinct_headers_are_not_remembered(memo_app: Flask) -> None:
+    memo = memo_of(memo_app)
+    client = memo_app.test_client()
+    before = len(memo)
+    for number in range(50):
+        huge = f"fr-x-{number}," + "en;q=0.5," * 10_000
+        assert (
+            client.get(f"/fr/articles/{SLUG}", headers={"Accept-Language": huge}).status_code == 200
+        )
+    assert len(memo) == before
+
+
+def test_http_and_https_are_remembered_apart(memo_app: Flask) -> None:
+    client = memo_app.test_client()
+    plain = client.get(f"/fr/articles/{SLUG}", base_url="http://news.example")
+    secure = client.get(f"/fr/articles/{SLUG}", base_url="https://news.example")
+    assert 'href="http://news.example/' in plain.get_data(as_text=True)
+    assert 'href="https://news.example/' in secure.get_data(as_text=True)
+    assert 'href="http://news.example/' not in secure.get_data(as_text=True)

@@ -10,14 +10,14 @@ from flask import Flask
 
 from app.observe import JSONFormatter
 from tests.conftest import SLUG
+from tests.store import seed_settings
 
 
 @pytest.fixture
 def fresh(make_app: object) -> Flask:
     from app import create_app
-    from tests.conftest import DATA_DIR
 
-    return create_app({"TESTING": True, "DATA_DIR": DATA_DIR})
+    return create_app(seed_settings())
 
 
 def test_an_incoming_request_id_is_echoed(fresh: Flask) -> None:

@@ -23,6 +23,7 @@ import pytest
 from app.config import PROJECT_ROOT
 from tests.conftest import DATA_DIR, SLUG
 from tests.granian import free_port
+from tests.store import database_from
 
 
 def _nginx() -> str | None:
@@ -187,14 +188,16 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Serv
     # on the Host each one happens to see (an instance's own port, or nginx's).
     env.update(
         DEPECHE_PUBLIC_URL="https://news.example",
-        DEPECHE_DATA_DIR=str(DATA_DIR),
         DEPECHE_MODELS_DIR=str(models),
         PYTHONDONTWRITEBYTECODE="1",
     )
     started: dict[str, Server] = {}
     try:
         for name in ("a", "b"):
-            started[name] = start(name, granian_command(), folder, env, free_port())
+            # Each replica on a store imported on its own: the same bytes all the same.
+            store = database_from(DATA_DIR, tmp_path_factory.mktemp(f"store-{name}"))
+            own = {**env, "DEPECHE_DATABASE_URL": store}
+            started[name] = start(name, granian_command(), folder, own, free_port())
         assert NGINX is not None
         port = free_port()
         conf = nginx_conf(folder, port, [started["a"].port, started["b"].port])

@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, settings
 
 from app import create_app
 from app.translation.packages import install_archive
-from tests.conftest import DATA_DIR, FIXTURE_MODELS
+from tests.conftest import FIXTURE_MODELS
+from tests.store import seed_settings
 
 # schemathesis parametrizes at collection time, before fixtures exist: set up here.
 MODELS = Path(tempfile.mkdtemp(prefix="depeche-schemathesis-"))
@@ -27,7 +28,7 @@ atexit.register(shutil.rmtree, MODELS, True)
 for package in ("translate-en_fr.argosmodel", "translate-fr_en.argosmodel"):
     install_archive(FIXTURE_MODELS / package, MODELS)
 
-app = create_app({"TESTING": True, "DATA_DIR": DATA_DIR, "MODELS_DIR": MODELS, "BEAM_SIZE": 1})
+app = create_app({**seed_settings(), "MODELS_DIR": MODELS, "BEAM_SIZE": 1})
 served: list[str] = []
 inner = app.wsgi_app
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from app.content.store import ContentError
+from app.content.folder import ContentError
 from app.translation.memory import CatalogError
 from tests.conftest import SLUG
 

@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
-from tests.conftest import DATA_DIR
+from tests.store import seed_settings
 
 API = "/api/v1/translate"
 
@@ -17,7 +17,7 @@ API = "/api/v1/translate"
 @pytest.fixture
 def bare(tmp_path: Path) -> FlaskClient:
     """The app with an empty models folder: no model installed is a normal state."""
-    app: Flask = create_app({"TESTING": True, "DATA_DIR": DATA_DIR, "MODELS_DIR": tmp_path})
+    app: Flask = create_app({**seed_settings(), "MODELS_DIR": tmp_path})
     return app.test_client()
 
 
@@ -93,7 +93,7 @@ def test_readyz_reports_missing_models_with_the_command(bare: FlaskClient) -> No
     response = bare.get("/readyz")
     assert response.status_code == 200
     body = response.json
-    assert body["status"] == "ready" and body["articles"] == 1
+    assert body["status"] == "ready" and body["database"] == {"status": "ok", "articles": 1}
     assert body["models"] == [
         {
             "source": "en",
@@ -111,9 +111,7 @@ def test_readyz_reports_missing_models_with_the_command(bare: FlaskClient) -> No
 
 
 def test_readyz_is_503_when_a_required_model_is_missing(tmp_path: Path) -> None:
-    app = create_app(
-        {"TESTING": True, "DATA_DIR": DATA_DIR, "MODELS_DIR": tmp_path, "REQUIRE_MODELS": "en-fr"}
-    )
+    app = create_app({**seed_settings(), "MODELS_DIR": tmp_path, "REQUIRE_MODELS": "en-fr"})
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.json["status"] == "not ready"

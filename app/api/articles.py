@@ -1,76 +1,125 @@
-"""``/api/v1/articles``: the article list and each article, in the negotiated language."""
+"""``/api/v1/articles``: pages of the article list, and each article, in the negotiated language."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any
+from datetime import date
+from typing import Any, NoReturn
 
-from flask import Response, json
+from flask import Response, json, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import RAISE
 
 from app import i18n
-from app.api import schemas, views
-from app.caching import cached_response, content_etag
-from app.facts import facts_of
+from app.api import cursor, schemas, views
+from app.caching import cached_response, tag_render
+from app.content.repository import Cursor
 from app.facts.render import render_facts
-from app.translation import EditionStore, editions
+from app.publication import publication
 
 blp = Blueprint(
     "articles", __name__, url_prefix="/articles", description="Articles in English and French."
 )
 
 
-@lru_cache(maxsize=512)
-def _render(
-    store: EditionStore, generation: int, kind: str, slug: str, negotiated: i18n.Negotiated
-) -> tuple[bytes, str]:
-    """Render a resource once per (resource, language, locale, request) and keep the bytes."""
-    languages = store.languages
-    data: dict[str, Any]
-    if kind == "facts":
-        edition = store.get(slug, negotiated.language)
-        summary = facts_of(slug)
-        assert edition is not None and summary is not None
-        data = schemas.FactSummarySchema().dump(
-            {
-                "slug": slug,
-                "language": negotiated.language,
-                "locale": str(negotiated.locale),
-                **render_facts(summary, edition, negotiated.locale),
-            }
-        )
-    elif kind == "list":
-        found = [store.get(a.slug, negotiated.language) for a in store.articles]
-        data = schemas.ArticleListSchema().dump(
-            {
-                "language": negotiated.language,
-                "articles": [views.summary(e, negotiated.locale, languages) for e in found if e],
-            }
-        )
-    else:
-        edition = store.get(slug, negotiated.language)
-        assert edition is not None
-        data = schemas.ArticleSchema().dump(views.full(edition, negotiated, languages))
-    body = json.dumps(data, ensure_ascii=False).encode()
-    return body, content_etag(body)
+def _json(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, ensure_ascii=False).encode()
 
 
-def _respond(kind: str, slug: str = "") -> Response:
-    store = editions()
-    body, etag = _render(store, store.generation, kind, slug, i18n.current())
-    return cached_response(body, "application/json", etag)
+def _article(slug: str, negotiated: i18n.Negotiated) -> bytes:
+    reading = publication().read(slug, negotiated.language)
+    assert reading is not None
+    return _json(
+        schemas.ArticleSchema().dump(
+            views.full(reading.edition, negotiated, publication().languages)
+        )
+    )
+
+
+def _facts(slug: str, negotiated: i18n.Negotiated) -> bytes:
+    reading = publication().read(slug, negotiated.language)
+    if reading is None or reading.facts is None:
+        raise _NoFacts(slug)
+    data = {
+        "slug": slug,
+        "language": negotiated.language,
+        "locale": str(negotiated.locale),
+        **render_facts(reading.facts, reading.edition, negotiated.locale),
+    }
+    return _json(schemas.FactSummarySchema().dump(data))
+
+
+class _NoFacts(Exception):
+    """The article has no facts (or is gone): nothing to render."""
+
+
+def _not_found(message: str) -> NoReturn:
+    abort(404, message=message)
+    raise AssertionError("abort returned")  # pragma: no cover
+
+
+def _respond_article(resource: str, slug: str) -> Response:
+    pub = publication()
+    version = pub.version(slug)
+    if version is None:
+        _not_found(f"No article {slug!r}.")
+    negotiated = i18n.current()
+    make = _facts if resource == "api.facts" else _article
+    try:
+        rendered = pub.render(
+            resource, slug, negotiated, "", version, lambda: make(slug, negotiated)
+        )
+    except _NoFacts:
+        _not_found(f"No facts for article {slug!r}.")
+    tag_render(slug, version)
+    return cached_response(rendered.body, "application/json", rendered.etag)
 
 
 @blp.route("")
 class Articles(MethodView):
-    @blp.arguments(schemas.LanguageQuerySchema, location="query", as_kwargs=True, unknown=RAISE)
+    @blp.arguments(schemas.ArticleListQuerySchema, location="query", as_kwargs=True, unknown=RAISE)
     @blp.response(200, schemas.ArticleListSchema)
     @blp.alt_response(304, description="Not modified (If-None-Match matched the ETag).")
-    def get(self, **_query: str) -> Response:
-        """List the articles, newest first."""
-        return _respond("list")
+    @blp.alt_response(422, response="DEFAULT_ERROR", description="A bad limit or cursor.")
+    def get(
+        self,
+        limit: int,
+        cursor: Cursor | None = None,
+        language: str | None = None,
+        since: date | None = None,
+        **_query: str,
+    ) -> Response:
+        """A page of the articles, newest first (published, then slug). The `next` cursor, also
+        in a `Link: rel="next"` header, gives the following page."""
+        pub = publication()
+        negotiated = i18n.current()
+        seq = pub.seq()
+        position = f"{limit}|{_encode(cursor)}|{language}|{since}"
+
+        def make() -> bytes:
+            page = pub.page(negotiated.language, limit, cursor, language, since)
+            data = {
+                "language": negotiated.language,
+                "articles": [
+                    views.summary(e, negotiated.locale, pub.languages) for e in page.editions
+                ],
+                "next": _encode(page.next),
+            }
+            return _json(schemas.ArticleListSchema().dump(data))
+
+        rendered = pub.render("api.list", position, negotiated, "", seq, make)
+        tag_render(None, seq)
+        response = cached_response(rendered.body, "application/json", rendered.etag)
+        following = json.loads(rendered.body).get("next")
+        if following:
+            args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "cursor"}
+            link = url_for("articles.Articles", **{**args, "cursor": following})
+            response.headers["Link"] = f'<{link}>; rel="next"'
+        return response
+
+
+def _encode(found: Cursor | None) -> str | None:
+    return cursor.encode(found) if found else None
 
 
 @blp.route("/<slug>")
@@ -81,9 +130,7 @@ class Article(MethodView):
     @blp.alt_response(404, response="DEFAULT_ERROR", description="No article with this slug.")
     def get(self, slug: str, **_query: str) -> Response:
         """An article in the negotiated language, with its translation status per segment."""
-        if editions().articles.get(slug) is None:
-            abort(404, message=f"No article {slug!r}.")
-        return _respond("article", slug)
+        return _respond_article("api.article", slug)
 
 
 @blp.route("/<slug>/facts")
@@ -94,6 +141,4 @@ class ArticleFacts(MethodView):
     @blp.alt_response(404, response="DEFAULT_ERROR", description="No such article, or no facts.")
     def get(self, slug: str, **_query: str) -> Response:
         """The key facts and the timeline, typed values beside their localized display."""
-        if facts_of(slug) is None:
-            abort(404, message=f"No facts for article {slug!r}.")
-        return _respond("facts", slug)
+        return _respond_article("api.facts", slug)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from app.api.cursor import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, CursorField
 from app.i18n.locales import LANGUAGE_TAG, SUPPORTED_LANGUAGES
 from app.translation.memory import Status
 
@@ -41,9 +42,32 @@ class ArticleSummarySchema(Schema):
     alternates = fields.List(fields.Nested(AlternateSchema), required=True)
 
 
+class ArticleListQuerySchema(LanguageQuerySchema):
+    """A page of the list: ``limit`` articles after ``cursor``, newest first."""
+
+    limit = fields.Integer(
+        load_default=DEFAULT_PAGE_SIZE,
+        validate=validate.Range(min=1, max=MAX_PAGE_SIZE),
+        metadata={"description": f"Articles per page (at most {MAX_PAGE_SIZE})."},
+    )
+    cursor = CursorField(
+        metadata={"description": "Where the page starts: the `next` of the previous page."}
+    )
+    language = fields.String(
+        validate=validate.OneOf(SUPPORTED_LANGUAGES),
+        metadata={"description": "Only articles written in this language."},
+    )
+    since = fields.Date(metadata={"description": "Only articles published on or after this date."})
+
+
 class ArticleListSchema(Schema):
     language = fields.String(required=True)
     articles = fields.List(fields.Nested(ArticleSummarySchema), required=True)
+    next = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Cursor of the next page (also in the Link header), or null."},
+    )
 
 
 class SegmentStatusSchema(Schema):

@@ -1,8 +1,8 @@
-"""Turn wire copy into an article folder: ``source.txt`` (as received) and ``article.md``.
+"""Turn wire copy into an article: the copy as received, and the structured article.
 
-Deterministic: the same wire copy and editorial fields always give the same bytes. Editorial
-fields that wire copy lacks (headline, standfirst, dateline, date, publisher) come from the
-caller, or from the article already on disk, so re-ingesting keeps an editor's work.
+Deterministic: the same wire copy and editorial fields always give the same article.
+Editorial fields that wire copy lacks (headline, standfirst, dateline, date, publisher) come
+from the caller, or from the article already stored, so re-ingesting keeps an editor's work.
 """
 
 from __future__ import annotations
@@ -12,11 +12,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import frontmatter
-import yaml
-
+from app.content.folder import ContentError, dump_yaml, parse_article
+from app.content.model import Article
 from app.content.wire import WireStory, parse_wire
-from app.fsutil import write_atomically
 
 EDITORIAL_FIELDS = ("headline", "standfirst", "dateline", "published", "language", "publisher")
 
@@ -26,16 +24,25 @@ class IngestError(ValueError):
 
 
 @dataclass(frozen=True)
-class IngestResult:
-    folder: Path
+class Ingested:
+    article: Article
+    source: bytes
+    """The wire copy, byte for byte."""
     story: WireStory
 
 
-def _existing_fields(article_md: Path) -> dict[str, Any]:
-    if not article_md.exists():
-        return {}
-    post = frontmatter.load(article_md)
-    return {key: post.metadata[key] for key in EDITORIAL_FIELDS if key in post.metadata}
+def editorial_fields(article: Article) -> dict[str, Any]:
+    """The editorial fields of an article already stored."""
+    fields: dict[str, Any] = {
+        "headline": article.headline.text,
+        "standfirst": article.standfirst.text,
+        "dateline": article.dateline,
+        "published": article.published,
+        "language": article.language,
+    }
+    if article.publisher:
+        fields["publisher"] = article.publisher
+    return fields
 
 
 def render_article(slug: str, story: WireStory, fields: dict[str, Any]) -> str:
@@ -61,23 +68,21 @@ def render_article(slug: str, story: WireStory, fields: dict[str, Any]) -> str:
     }
     if publisher is None:
         del meta["publisher"]
-    header = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
     body = "\n\n".join(f"## {text}" if kind == "heading" else text for kind, text in story.blocks)
-    return f"---\n{header}---\n\n{body}\n"
+    return f"---\n{dump_yaml(meta)}---\n\n{body}\n"
 
 
-def ingest(wire_path: Path, slug: str, data_dir: Path, **fields: Any) -> IngestResult:
-    """Ingest *wire_path* into ``data_dir/articles/<slug>/``; return what was read."""
-    raw = wire_path.read_bytes()
+def ingest(raw: bytes, slug: str, existing: Article | None = None, **fields: Any) -> Ingested:
+    """Make article *slug* from wire copy *raw*; fields not given come from *existing*."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise IngestError(f"{wire_path}: not UTF-8 ({error})") from error
-    folder = data_dir / "articles" / slug
+        raise IngestError(f"{slug}: the wire copy is not UTF-8 ({error})") from error
     given = {key: value for key, value in fields.items() if value is not None}
-    merged = {**_existing_fields(folder / "article.md"), **given}
+    merged = {**(editorial_fields(existing) if existing else {}), **given}
     story = parse_wire(text)
-    article = render_article(slug, story, merged)
-    write_atomically(folder / "source.txt", raw)
-    write_atomically(folder / "article.md", article.encode())
-    return IngestResult(folder, story)
+    try:
+        article = parse_article(render_article(slug, story, merged), Path(f"{slug}/article.md"))
+    except ContentError as error:
+        raise IngestError(str(error)) from error
+    return Ingested(article, raw, story)

@@ -6,7 +6,6 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Literal
 
 Context = Literal[
@@ -62,7 +61,7 @@ class RelatedLink:
 
 @dataclass(frozen=True)
 class Article:
-    """A structured article in its source language, loaded from ``data/articles/<slug>/``."""
+    """A structured article in its source language, as the store holds it."""
 
     slug: str
     language: str
@@ -73,7 +72,9 @@ class Article:
     credit: str
     sections: tuple[Section, ...]
     related: tuple[RelatedLink, ...]
-    folder: Path
+    publisher: str | None = None
+    version: int = 1
+    """Counts the article's changes in the store (0: not stored yet)."""
 
     def segments(self) -> Iterator[Segment]:
         """Yield every translatable segment in reading order."""

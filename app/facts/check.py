@@ -83,10 +83,10 @@ def _check_item(
 
 
 def check_article(
-    article: Article, facts: ArticleFacts, editions: Mapping[str, Edition]
+    article: Article, facts: ArticleFacts, editions: Mapping[str, Edition], wire: str
 ) -> list[Problem]:
-    """Every problem with *facts*, for every edition of *article*."""
-    wire = (article.folder / "source.txt").read_text(encoding="utf-8")
+    """Every problem with *facts*, for every edition of *article*; quotes must be in *wire*,
+    the copy as received."""
     problems: list[Problem] = []
     for fact in facts.facts:
         problems += _check_item(f"fact {fact.id}", fact, wire, editions)

@@ -1,4 +1,4 @@
-"""Translation: the translation memory (PO catalogs) and the editions it produces."""
+"""Translation: the translation memory, the editions it produces, the CTranslate2 engine."""
 
 from __future__ import annotations
 
@@ -6,24 +6,14 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from app.content.store import ArticleStore
-from app.i18n.locales import SUPPORTED_LANGUAGES
-from app.translation.edition import Edition, EditionStore
 from app.translation.engine import Engine
 
 
 def init_app(app: Flask) -> None:
-    """Build every article's edition in every supported language, once; set up the engine."""
-    articles: ArticleStore = app.extensions["depeche.articles"]
-    engine = Engine(
+    """Set up the engine; models load on first use."""
+    app.extensions["depeche.engine"] = Engine(
         Path(app.config["MODELS_DIR"]), app.config["BEAM_SIZE"], app.config["INTRA_THREADS"]
     )
-    # Other modules (facts) add translatable segments to an article's catalog.
-    extra = {
-        slug: facts.segments() for slug, facts in app.extensions.get("depeche.facts", {}).items()
-    }
-    app.extensions["depeche.engine"] = engine
-    app.extensions["depeche.editions"] = EditionStore(articles, SUPPORTED_LANGUAGES, engine, extra)
 
 
 def engine() -> Engine:
@@ -31,9 +21,4 @@ def engine() -> Engine:
     return found
 
 
-def editions() -> EditionStore:
-    store: EditionStore = current_app.extensions["depeche.editions"]
-    return store
-
-
-__all__ = ["Edition", "EditionStore", "Engine", "editions", "engine", "init_app"]
+__all__ = ["Engine", "engine", "init_app"]

@@ -11,12 +11,16 @@ titles apart from body sentences. Each entry is in one of these states:
 
 from __future__ import annotations
 
+import codecs
+import io
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import PoFileError, read_po
+from babel.messages.pofile import PoFileError, PoFileParser
 
 from app.content.model import Segment
 
@@ -46,15 +50,57 @@ def catalog_path(folder: Path, language: str) -> Path:
     return folder / f"{language}.po"
 
 
+_CHARSET = re.compile(rb'^"Content-Type:[^"]*charset=([A-Za-z0-9_.:-]+)', re.MULTILINE)
+
+
+class _StrictCatalog(Catalog):
+    """A catalog that remembers entries given twice (Babel keeps the last one silently)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.duplicates: list[Message] = []
+
+    def __setitem__(self, id: Any, message: Message) -> None:
+        if id and self._key_for(id, message.context) in self._messages:
+            self.duplicates.append(message)
+        super().__setitem__(id, message)
+
+
+def parse_catalog(data: bytes, language: str, where: str) -> Catalog:
+    """Read a PO catalog's bytes; refuse what would be served wrong, naming *where*."""
+    declared = _CHARSET.search(data)
+    charset = declared.group(1).decode("ascii").lower() if declared else "utf-8"
+    try:
+        codecs.lookup(charset)
+    except LookupError as error:
+        raise CatalogError(f"{where}: unknown charset {charset!r}") from error
+    if codecs.lookup(charset).name != "utf-8" and not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:  # UTF-8 text under another name: every accented letter would be mojibake
+            raise CatalogError(f"{where}: declares charset {charset} but its text is UTF-8")
+    catalog = _StrictCatalog(locale=language)
+    try:
+        PoFileParser(catalog, abort_invalid=True).parse(io.BytesIO(data))
+    except (PoFileError, ValueError, UnicodeDecodeError, LookupError) as error:
+        raise CatalogError(f"{where}: {error}") from error
+    if catalog.duplicates:
+        first = catalog.duplicates[0]
+        raise CatalogError(f"{where}: line {first.lineno}: msgid {first.id!r} is given twice")
+    return catalog
+
+
 def load_catalog(path: Path, language: str) -> Catalog | None:
-    """Read a PO catalog, or return None when the article has none for *language*."""
+    """Read a PO catalog file, or return None when there is none."""
     if not path.exists():
         return None
     try:
-        with path.open("rb") as handle:
-            return read_po(handle, locale=language, abort_invalid=True)
-    except (OSError, PoFileError, ValueError) as error:
+        data = path.read_bytes()
+    except OSError as error:
         raise CatalogError(f"{path}: {error}") from error
+    return parse_catalog(data, language, str(path))
 
 
 def status_of(message: Message | None) -> Status:

@@ -9,25 +9,15 @@ Reviewed entries are never touched.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import write_po
 
 from app.content.model import Article, Segment
-from app.fsutil import write_atomically
 from app.translation.engine import Engine
-from app.translation.memory import (
-    MACHINE_COMMENT,
-    Status,
-    catalog_path,
-    load_catalog,
-    status_of,
-)
+from app.translation.memory import MACHINE_COMMENT, Status, status_of
 from app.translation.text import translate_segments
 
 Progress = Callable[[int, int], None]
@@ -50,10 +40,24 @@ def template(segments: Sequence[Segment]) -> Catalog:
     return pot
 
 
-def update_catalog(article: Article, language: str, extra: Sequence[Segment] = ()) -> Catalog:
-    """The article's catalog for *language*, merged with its current segments (not written)."""
-    path = catalog_path(article.folder, language)
-    catalog = load_catalog(path, language) or Catalog(locale=language, fuzzy=False)
+def new_catalog(article: Article, language: str) -> Catalog:
+    """An empty catalog for a new translation of *article*."""
+    catalog = Catalog(
+        locale=language,
+        header_comment=f"# {language} translation of {article.slug!r}.",
+        project=f"dépêche — {article.slug}",
+        version=str(article.version),
+        fuzzy=False,
+    )
+    catalog.msgid_bugs_address = ""
+    return catalog
+
+
+def update_catalog(
+    catalog: Catalog | None, article: Article, language: str, extra: Sequence[Segment] = ()
+) -> Catalog:
+    """*catalog* (or a new one) merged with the article's current segments, in place."""
+    catalog = catalog or new_catalog(article, language)
     created = catalog.creation_date
     catalog.update(
         template([*article.segments(), *extra]),
@@ -96,13 +100,6 @@ def _mark_machine(message: Message, text: str, comment: str) -> None:
     message.previous_id = []
     message.user_comments = [c for c in message.user_comments if not c.startswith(MACHINE_COMMENT)]
     message.user_comments.append(comment)
-
-
-def write_catalog(catalog: Catalog, path: Path) -> None:
-    """Write a catalog atomically, without line wrapping (diff-friendly)."""
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=0, include_previous=True)
-    write_atomically(path, buffer.getvalue())
 
 
 def report(catalog: Catalog) -> Report:

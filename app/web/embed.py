@@ -15,12 +15,11 @@ from flask import Response, abort, render_template
 from markupsafe import Markup
 
 from app import i18n
-from app.caching import cached_response, content_etag
-from app.facts import facts_of
+from app.caching import cached_response, content_etag, tag_render
 from app.facts.render import render_facts
 from app.i18n.render import display_date
+from app.publication import publication
 from app.security import allow_inline, embeddable
-from app.translation import EditionStore, editions
 from app.web.pages import LANG, bp
 from app.web.urls import absolute, public_base
 
@@ -37,19 +36,11 @@ def asset(name: str) -> str:
     return (ASSETS / name).read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=64)
-def _render(
-    store: EditionStore,
-    generation: int,
-    kind: str,
-    slug: str,
-    negotiated: i18n.Negotiated,
-    base: str,
-) -> tuple[bytes, str]:
-    """Render an embed once per (kind, article, locale, base URL)."""
-    edition = store.get(slug, negotiated.language)
-    assert edition is not None
-    found = facts_of(slug)
+def _embed_page(kind: str, slug: str, negotiated: i18n.Negotiated, base: str) -> bytes:
+    reading = publication().read(slug, negotiated.language)
+    if reading is None or (kind == "facts" and reading.facts is None):
+        abort(404)
+    edition, found = reading.edition, reading.facts
     summary = {"slug": slug, **render_facts(found, edition, negotiated.locale)} if found else None
     html = render_template(
         f"embed_{kind}.html",
@@ -62,17 +53,26 @@ def _render(
         style=Markup(asset("embed.css")),
         script=Markup(asset("frame.js")),
     )
-    body = html.encode()
-    return body, content_etag(body)
+    return html.encode()
 
 
 def _embed(kind: str, slug: str) -> Response:
-    store = editions()
-    if store.articles.get(slug) is None or (kind == "facts" and facts_of(slug) is None):
+    pub = publication()
+    version = pub.version(slug)
+    if version is None:
         abort(404)
-    body, etag = _render(store, store.generation, kind, slug, i18n.current(), public_base())
+    negotiated, base = i18n.current(), public_base()
+    rendered = pub.render(
+        f"embed.{kind}",
+        slug,
+        negotiated,
+        base,
+        version,
+        lambda: _embed_page(kind, slug, negotiated, base),
+    )
+    tag_render(slug, version)
     allow_inline(scripts=(asset("frame.js"),), styles=(asset("embed.css"),))
-    return cached_response(body, "text/html", etag)
+    return cached_response(rendered.body, "text/html", rendered.etag)
 
 
 @bp.get(f"/{LANG}/embed/articles/<slug>")

@@ -14,10 +14,9 @@ from markupsafe import Markup
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from werkzeug.exceptions import default_exceptions
 
-from app.caching import cached_response
-from app.facts import facts_of
+from app.caching import cached_response, tag_render
 from app.facts.render import render_facts
-from app.translation import editions
+from app.publication import publication
 from app.translation.edition import Edition
 from app.web.embed import SANDBOX
 from app.web.pages import bp
@@ -79,10 +78,13 @@ def _target(url: str, base: str) -> tuple[str, Edition, dict[str, Any] | None]:
     if route is None or kind is None:
         abort(404, message="This URL is not an article page of this site.")
     slug, lang = route[1]["slug"], route[1]["lang"]
-    edition = editions().get(slug, lang)
-    found = facts_of(slug) if kind == "facts" else None
-    if edition is None or (kind == "facts" and found is None):
+    pub = publication()
+    version = pub.version(slug)
+    reading = pub.read(slug, lang) if version is not None else None
+    if version is None or reading is None or (kind == "facts" and reading.facts is None):
         abort(404, message="There is no such article.")
+    tag_render(slug, version)
+    edition, found = reading.edition, reading.facts if kind == "facts" else None
     summary = render_facts(found, edition, Locale.parse(lang)) if found else None
     return kind, edition, summary
 

@@ -1,24 +1,24 @@
-"""``/<lang>/`` and ``/<lang>/articles/<slug>``: pages rendered once per locale, then cached."""
+"""``/<lang>/`` and ``/<lang>/articles/<slug>``: pages rendered once per locale and version."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from babel import Locale
-from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from app import i18n
-from app.caching import cached_response, content_etag
-from app.facts import facts_of
+from app.api import cursor as cursors
+from app.caching import cached_response, tag_render
 from app.facts.render import render_facts
 from app.i18n.locales import SUPPORTED_LANGUAGES
 from app.i18n.render import display_date
-from app.translation import EditionStore, editions
+from app.publication import publication
 from app.web.metadata import page_metadata
 from app.web.urls import public_base
 
 LANG = f"<any({', '.join(SUPPORTED_LANGUAGES)}):lang>"
+#: Articles on one page of the home page.
+INDEX_PAGE_SIZE = 20
 
 bp = Blueprint(
     "web", __name__, template_folder="templates", static_folder="static", static_url_path="/static"
@@ -31,52 +31,46 @@ def language_name(language: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-@lru_cache(maxsize=256)
-def _render(
-    store: EditionStore,
-    generation: int,
-    page: str,
-    slug: str,
-    negotiated: i18n.Negotiated,
-    base: str,
-) -> tuple[bytes, str]:
-    """Render a page once per (page, language, locale, base URL) and keep the bytes and ETag."""
-    language = negotiated.language
-    switcher = [(lang, language_name(lang)) for lang in SUPPORTED_LANGUAGES]
-    if page == "index":
-        listed = [store.get(a.slug, language) for a in store.articles]
-        html = render_template(
-            "index.html",
-            editions=[e for e in listed if e],
-            negotiated=negotiated,
-            switcher=switcher,
-            display_date=display_date,
-        )
-    else:
-        edition = store.get(slug, language)
-        assert edition is not None
-        found = facts_of(slug)
-        summary = (
-            {"slug": slug, **render_facts(found, edition, negotiated.locale)} if found else None
-        )
-        html = render_template(
-            "facts.html" if page == "facts" else "article.html",
-            summary=summary,
-            edition=edition,
-            article=edition.article,
-            negotiated=negotiated,
-            switcher=switcher,
-            display_date=display_date,
-            meta=page_metadata(edition, negotiated.locale, store.languages, base, f"web.{page}"),
-        )
-    body = html.encode()
-    return body, content_etag(body)
+def _switcher() -> list[tuple[str, str]]:
+    return [(lang, language_name(lang)) for lang in SUPPORTED_LANGUAGES]
 
 
-def _page(page: str, slug: str = "") -> Response:
-    store = editions()
-    body, etag = _render(store, store.generation, page, slug, i18n.current(), public_base())
-    return cached_response(body, "text/html", etag)
+def _article_page(page: str, slug: str, negotiated: i18n.Negotiated, base: str) -> bytes:
+    pub = publication()
+    reading = pub.read(slug, negotiated.language)
+    if reading is None or (page == "facts" and reading.facts is None):
+        abort(404)
+    edition, found = reading.edition, reading.facts
+    summary = {"slug": slug, **render_facts(found, edition, negotiated.locale)} if found else None
+    html = render_template(
+        "facts.html" if page == "facts" else "article.html",
+        summary=summary,
+        edition=edition,
+        article=edition.article,
+        negotiated=negotiated,
+        switcher=_switcher(),
+        display_date=display_date,
+        meta=page_metadata(edition, negotiated.locale, pub.languages, base, f"web.{page}"),
+    )
+    return html.encode()
+
+
+def _page(page: str, slug: str) -> Response:
+    pub = publication()
+    version = pub.version(slug)
+    if version is None:
+        abort(404)
+    negotiated, base = i18n.current(), public_base()
+    rendered = pub.render(
+        f"web.{page}",
+        slug,
+        negotiated,
+        base,
+        version,
+        lambda: _article_page(page, slug, negotiated, base),
+    )
+    tag_render(slug, version)
+    return cached_response(rendered.body, "text/html", rendered.etag)
 
 
 @bp.get("/")
@@ -89,18 +83,42 @@ def root() -> BaseResponse:
 
 @bp.get(f"/{LANG}/")
 def index(lang: str) -> Response:
-    return _page("index")
+    """The latest articles, newest first, with a link to older ones (``?cursor=``)."""
+    given = request.args.get("cursor")
+    try:
+        after = cursors.decode(given) if given else None
+    except ValueError:
+        abort(404)
+    pub, negotiated = publication(), i18n.current()
+    seq = pub.seq()
+
+    def make() -> bytes:
+        page = pub.page(negotiated.language, INDEX_PAGE_SIZE, after)
+        older = (
+            url_for("web.index", lang=negotiated.language, cursor=cursors.encode(page.next))
+            if page.next
+            else None
+        )
+        html = render_template(
+            "index.html",
+            editions=page.editions,
+            older=older,
+            negotiated=negotiated,
+            switcher=_switcher(),
+            display_date=display_date,
+        )
+        return html.encode()
+
+    rendered = pub.render("web.index", given or "", negotiated, "", seq, make)
+    tag_render(None, seq)
+    return cached_response(rendered.body, "text/html", rendered.etag)
 
 
 @bp.get(f"/{LANG}/articles/<slug>")
 def article(lang: str, slug: str) -> Response:
-    if editions().articles.get(slug) is None:
-        abort(404)
     return _page("article", slug)
 
 
 @bp.get(f"/{LANG}/articles/<slug>/facts")
 def facts(lang: str, slug: str) -> Response:
-    if editions().articles.get(slug) is None or facts_of(slug) is None:
-        abort(404)
     return _page("facts", slug)

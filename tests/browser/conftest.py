@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, sync_playwright
 from werkzeug.serving import make_server
 
 from app import create_app
-from tests.conftest import DATA_DIR
+from tests.store import seed_settings
 
 #: Debian's chromium, never a browser Playwright downloads (`playwright install` is not used).
 CHROMIUM = "/usr/bin/chromium"
@@ -60,7 +60,7 @@ def serve() -> Iterator[Callable[[WSGIApp], str]]:
 @pytest.fixture(scope="session")
 def ours(serve: Callable[[WSGIApp], str]) -> str:
     """Our app, as production runs it (memo on), on its own origin."""
-    return serve(create_app({"DATA_DIR": DATA_DIR}))
+    return serve(create_app({**seed_settings(), "TESTING": False}))
 
 
 @pytest.fixture(scope="session")

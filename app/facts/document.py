@@ -1,17 +1,23 @@
-"""Load ``facts.yaml`` and tie every fact to the sentence of the article that supports it."""
+"""The facts document (facts.yaml's shape): validate it, tie every fact to its sentence,
+and write it back in one canonical form."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-import yaml
 from marshmallow import ValidationError
 
+from app.content.folder import ContentError, dump_yaml, first_error, load_yaml, read_text
 from app.content.model import Article, Segment
-from app.content.store import ContentError, PlainScalarsLoader, first_error
 from app.facts.model import ArticleFacts, Fact, PartialDate, Provenance, TimelineEntry, Value
 from app.facts.schemas import FactsFileSchema
+
+HEADER = """\
+# Key facts and timeline of the story. Every value is typed and rendered per locale with Babel;
+# every quote is copied verbatim from one sentence of the article, and its translation lives in
+# the article's catalogs (msgctxt "fact-quote"). `depeche check` proves each one.
+"""
 
 
 def _provenance(article: Article, quote: str) -> Provenance | None:
@@ -34,22 +40,24 @@ def _value(raw: dict[str, Any]) -> Value:
     )
 
 
-def load_facts(path: Path, article: Article) -> ArticleFacts:
-    """Load and validate *path*; raise ContentError naming the file, the fact and the field."""
+def validate(raw: Any, where: str) -> dict[str, Any]:
+    """The document, validated; raise ContentError naming *where*, the fact and the field."""
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=PlainScalarsLoader)  # noqa: S506
-        data = FactsFileSchema().load(raw if isinstance(raw, dict) else {})
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise ContentError(f"{path}: cannot read: {error}") from error
+        data: dict[str, Any] = FactsFileSchema().load(raw if isinstance(raw, dict) else {})
     except ValidationError as error:
         messages = error.messages if isinstance(error.messages, dict) else {"": error.messages}
-        raise ContentError(f"{path}: {_name_fact(messages, raw)}") from error
+        raise ContentError(f"{where}: {_name_fact(messages, raw)}") from error
+    return data
 
+
+def build_facts(raw: Any, article: Article, where: str) -> ArticleFacts:
+    """Validate *raw* and tie each fact and timeline entry to the sentence it quotes."""
+    data = validate(raw, where)
     facts, timeline = [], []
     for fact in data["facts"]:
         provenance = _provenance(article, fact["quote"])
         if provenance is None:
-            raise ContentError(f"{path}: fact {fact['id']}: quote: not in the article's text")
+            raise ContentError(f"{where}: fact {fact['id']}: quote: not in the article's text")
         facts.append(
             Fact(
                 fact["id"],
@@ -62,12 +70,32 @@ def load_facts(path: Path, article: Article) -> ArticleFacts:
     for index, entry in enumerate(data["timeline"]):
         provenance = _provenance(article, entry["quote"])
         if provenance is None:
-            raise ContentError(f"{path}: timeline.{index}: quote: not in the article's text")
+            raise ContentError(f"{where}: timeline.{index}: quote: not in the article's text")
         when = PartialDate(entry["date"]["date"], entry["date"]["precision"])
         timeline.append(
             TimelineEntry(when, entry["qualifier"], Segment("timeline", entry["text"]), provenance)
         )
     return ArticleFacts(article.slug, tuple(facts), tuple(timeline))
+
+
+def read_document(path: Path, root: Path | None = None) -> dict[str, Any]:
+    """facts.yaml as plain data (checked by build_facts against its article)."""
+    raw = load_yaml(read_text(path, root), path)
+    validate(raw, str(path))
+    return {"facts": list(raw.get("facts") or []), "timeline": list(raw.get("timeline") or [])}
+
+
+def load_facts(path: Path, article: Article) -> ArticleFacts:
+    """Load, validate and tie ``facts.yaml`` to *article*."""
+    return build_facts(read_document(path), article, str(path))
+
+
+def render_document(document: dict[str, Any]) -> str:
+    """facts.yaml in its canonical form."""
+    body = {"facts": document["facts"]}
+    if document.get("timeline"):
+        body["timeline"] = document["timeline"]
+    return HEADER + dump_yaml(body, leaves_inline=True)
 
 
 def _name_fact(messages: dict[str, Any], raw: Any) -> str:

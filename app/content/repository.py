@@ -1,0 +1,200 @@
+"""An article's rows in the store: write one, read one, list a page of them, record changes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import delete, select, tuple_
+from sqlalchemy.orm import Session
+
+from app.content.model import Article, Paragraph, RelatedLink, Section, Segment
+from app.store.database import Database
+from app.store.models import ArticleRow, RevisionRow, SegmentRow
+
+_OUTSIDE = -1  # paragraph index of segments that are not in a paragraph
+
+
+def segment_rows(article: Article) -> list[dict[str, Any]]:
+    """The article's segments as rows, in reading order."""
+    rows: list[dict[str, Any]] = []
+
+    def add(
+        segment: Segment, section: int = _OUTSIDE, paragraph: int = _OUTSIDE, url: str | None = None
+    ) -> None:
+        rows.append(
+            {
+                "position": len(rows),
+                "context": segment.context,
+                "section": section,
+                "paragraph": paragraph,
+                "text": segment.text,
+                "url": url,
+            }
+        )
+
+    add(article.headline)
+    add(article.standfirst)
+    for s, section in enumerate(article.sections):
+        if section.heading is not None:
+            add(section.heading, s)
+        for p, paragraph in enumerate(section.paragraphs):
+            for sentence in paragraph.sentences:
+                add(sentence, s, p)
+    for link in article.related:
+        add(link.title, url=link.url)
+    return rows
+
+
+def _fields(article: Article, source: bytes | None) -> dict[str, Any]:
+    return {
+        "language": article.language,
+        "headline": article.headline.text,
+        "standfirst": article.standfirst.text,
+        "dateline": article.dateline,
+        "published": article.published,
+        "publisher": article.publisher,
+        "credit": article.credit,
+        "source": source,
+    }
+
+
+def article_from_rows(row: ArticleRow, segments: Sequence[SegmentRow]) -> Article:
+    """Rebuild the immutable Article from its rows."""
+    sections: list[tuple[Segment | None, list[list[Segment]]]] = []
+    related: list[RelatedLink] = []
+    for seg in segments:
+        if seg.context == "related":
+            related.append(RelatedLink(Segment("related", seg.text), seg.url))
+            continue
+        if seg.section < 0:
+            continue  # headline and standfirst live on the article row
+        while len(sections) <= seg.section:
+            sections.append((None, []))
+        heading, paragraphs = sections[seg.section]
+        if seg.context == "heading":
+            sections[seg.section] = (Segment("heading", seg.text), paragraphs)
+            continue
+        while len(paragraphs) <= seg.paragraph:
+            paragraphs.append([])
+        paragraphs[seg.paragraph].append(Segment("body", seg.text))
+    return Article(
+        slug=row.slug,
+        language=row.language,
+        headline=Segment("headline", row.headline),
+        standfirst=Segment("standfirst", row.standfirst),
+        dateline=row.dateline,
+        published=row.published,
+        credit=row.credit,
+        sections=tuple(
+            Section(heading, tuple(Paragraph(tuple(p)) for p in paragraphs))
+            for heading, paragraphs in sections
+        ),
+        related=tuple(related),
+        publisher=row.publisher,
+        version=row.version,
+    )
+
+
+def find(session: Session, slug: str) -> ArticleRow | None:
+    return session.execute(select(ArticleRow).where(ArticleRow.slug == slug)).scalar_one_or_none()
+
+
+def load(session: Session, row: ArticleRow) -> Article:
+    segments = session.execute(
+        select(SegmentRow).where(SegmentRow.article_id == row.id).order_by(SegmentRow.position)
+    ).scalars()
+    return article_from_rows(row, list(segments))
+
+
+def save(session: Session, article: Article, source: bytes | None) -> tuple[ArticleRow, bool]:
+    """Insert or update *article*; return its row and whether anything changed. The caller
+    records the change (``record``) once everything else of the article is written."""
+    row = find(session, article.slug)
+    fields = _fields(article, source)
+    wanted = segment_rows(article)
+    if row is None:
+        now = datetime.now(UTC)
+        row = ArticleRow(slug=article.slug, version=0, seq=0, created=now, updated=now, **fields)
+        session.add(row)
+        session.flush()
+        changed = True
+    else:
+        if source is None:
+            fields["source"] = row.source  # an import without source.txt keeps the stored one
+        changed = any(getattr(row, name) != value for name, value in fields.items())
+        for name, value in fields.items():
+            setattr(row, name, value)
+        stored = session.execute(
+            select(SegmentRow).where(SegmentRow.article_id == row.id).order_by(SegmentRow.position)
+        ).scalars()
+        have = [_plain(s) for s in stored]
+        if have == wanted and not changed:
+            return row, False
+        changed = changed or have != wanted
+        session.execute(delete(SegmentRow).where(SegmentRow.article_id == row.id))
+    session.add_all(SegmentRow(article_id=row.id, **seg) for seg in wanted)
+    return row, changed
+
+
+def _plain(segment: SegmentRow) -> dict[str, Any]:
+    return {
+        "position": segment.position,
+        "context": segment.context,
+        "section": segment.section,
+        "paragraph": segment.paragraph,
+        "text": segment.text,
+        "url": segment.url,
+    }
+
+
+def record(
+    session: Session, row: ArticleRow, actor: str, action: str, detail: dict[str, Any] | None = None
+) -> None:
+    """Give the article its next version and the store its next change number, with history."""
+    before = row.version
+    row.version = before + 1
+    row.seq = Database.next_seq(session)
+    row.updated = datetime.now(UTC)
+    session.add(
+        RevisionRow(
+            article_id=row.id,
+            version_before=before,
+            version_after=row.version,
+            at=row.updated,
+            actor=actor,
+            action=action,
+            detail=detail or {},
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page of the newest-first list starts: after this (published, slug)."""
+
+    published: date
+    slug: str
+
+
+def page(
+    session: Session,
+    limit: int,
+    after: Cursor | None = None,
+    language: str | None = None,
+    since: date | None = None,
+) -> list[ArticleRow]:
+    """Up to *limit* articles, newest first (published, then slug), after *after*; only those
+    written in *language* and published on or after *since* when they are given."""
+    query = select(ArticleRow).order_by(ArticleRow.published.desc(), ArticleRow.slug.desc())
+    if after is not None:
+        query = query.where(
+            tuple_(ArticleRow.published, ArticleRow.slug) < tuple_(after.published, after.slug)
+        )
+    if language is not None:
+        query = query.where(ArticleRow.language == language)
+    if since is not None:
+        query = query.where(ArticleRow.published >= since)
+    return list(session.execute(query.limit(limit)).scalars())

@@ -1,0 +1,1 @@
+"""Moving articles between the editorial exchange format (data/ folders) and the store."""

@@ -1,0 +1,47 @@
+"""An article's facts document in the store: one row per fact and per timeline entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from app.store.models import FactRow
+
+_KINDS = {"fact": "facts", "timeline": "timeline"}
+
+
+def load_document(session: Session, article_id: int) -> dict[str, Any] | None:
+    """The facts document (facts.yaml's shape), or None when the article has no facts."""
+    rows = session.execute(
+        select(FactRow.kind, FactRow.data)
+        .where(FactRow.article_id == article_id)
+        .order_by(FactRow.kind, FactRow.position)
+    ).all()
+    if not rows:
+        return None
+    document: dict[str, Any] = {"facts": [], "timeline": []}
+    for kind, data in rows:
+        document[_KINDS[kind]].append(data)
+    return document
+
+
+def save_document(session: Session, article_id: int, document: dict[str, Any] | None) -> bool:
+    """Store *document* (None: no facts) as the article's facts; return whether it changed."""
+    if load_document(session, article_id) == _normal(document):
+        return False
+    session.execute(delete(FactRow).where(FactRow.article_id == article_id))
+    for kind, key in _KINDS.items():
+        for position, data in enumerate((document or {}).get(key) or []):
+            session.add(FactRow(article_id=article_id, kind=kind, position=position, data=data))
+    return True
+
+
+def _normal(document: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not document or not (document.get("facts") or document.get("timeline")):
+        return None
+    return {
+        "facts": list(document.get("facts") or []),
+        "timeline": list(document.get("timeline") or []),
+    }

@@ -1,0 +1,1 @@
+"""HTTP plumbing any layer may use: the render cache and its front."""
