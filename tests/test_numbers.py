@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from decimal import Decimal, localcontext
 
@@ -16,6 +15,7 @@ from hypothesis import strategies as st
 from app.translation.memory import catalog_path
 from app.translation.numbers import localize_numbers
 from tests.conftest import DATA_DIR, SLUG
+from tests.growth import LIMIT, ratios
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 FR, EN = Locale.parse("fr"), Locale.parse("en")
@@ -218,21 +218,6 @@ def test_babel_figures_come_out_as_the_target_writes_them(
     )
 
 
-def seconds(function: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    function()
-    return time.perf_counter() - start
-
-
-def growth(small: Callable[[], object], large: Callable[[], object], rounds: int = 5) -> float:
-    """How much longer *large* takes than *small*: best times, measured in turns (same load)."""
-    best_small = best_large = float("inf")
-    for _ in range(rounds):
-        best_small = min(best_small, seconds(small))
-        best_large = min(best_large, seconds(large))
-    return best_large / best_small
-
-
 #: Inputs built to make a reader go back and forth, as a function of a size.
 ADVERSARIAL: dict[str, tuple[str, Callable[[int], str]]] = {
     "grouped English figure": ("en", lambda n: "1" + ",000" * n),
@@ -258,14 +243,5 @@ def test_time_grows_linearly_with_the_input(name: str) -> None:
         text = make(size)
         return lambda: localize_numbers(text, text, language, target)
 
-    size = 1_000
-    while seconds(run(size)) < 0.02 and size < 1_000_000:
-        size *= 2  # long enough that the machine's noise is small beside it
-    # Other work shares the machine: a quadratic reader is 4x every time, a linear one 2x
-    # with now and then a slow turn, so the best of three measurements is kept.
-    ratios = []
-    for _ in range(3):
-        ratios.append(growth(run(size), run(2 * size)))
-        if ratios[-1] <= 2.5:
-            break
-    assert min(ratios) <= 2.5, f"{name}: {size} → {2 * size}: {ratios}"
+    found = ratios(run)
+    assert min(found) <= LIMIT, f"{name}: {found}"
