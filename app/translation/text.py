@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Sequence
-from html.parser import HTMLParser
 
 from babel import Locale
 
 from app.content.segment import split_sentences
+from app.translation import markup
 from app.translation.engine import Engine
 from app.translation.numbers import localize_numbers
 
 _PARAGRAPH_BREAK = re.compile(r"(\n\s*\n)")
-_SKIP_TAGS = {"script", "style", "code", "pre"}
 
 
 def _pieces(text: str, language: str) -> list[str]:
@@ -56,46 +54,27 @@ def translate_segments(
     return [localize_numbers(s, t, source, locale) for s, t in zip(segments, raw, strict=True)]
 
 
-class _TextNodes(HTMLParser):
-    """Record an HTML fragment as markup and text nodes, in order."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[tuple[bool, str]] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.parts.append((False, self.get_starttag_text() or ""))
-        if tag in _SKIP_TAGS:
-            self._skipping += 1
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.parts.append((False, self.get_starttag_text() or ""))
-
-    def handle_endtag(self, tag: str) -> None:
-        self.parts.append((False, f"</{tag}>"))
-        if tag in _SKIP_TAGS and self._skipping:
-            self._skipping -= 1
-
-    def handle_data(self, data: str) -> None:
-        translatable = not self._skipping and bool(data.strip())
-        self.parts.append((translatable, data if translatable else html.escape(data, quote=False)))
-
-    def handle_comment(self, data: str) -> None:
-        self.parts.append((False, f"<!--{data}-->"))
-
-
 def translate_html(engine: Engine, fragments: Sequence[str], source: str, target: str) -> list[str]:
-    """Translate the text nodes of HTML fragments, keeping the markup as it is."""
-    parsed = []
-    for fragment in fragments:
-        parser = _TextNodes()
-        parser.feed(fragment)
-        parser.close()
-        parsed.append(parser.parts)
-    texts = [text for parts in parsed for translatable, text in parts if translatable]
+    """Translate the text of HTML documents or fragments; everything else stays as written.
+
+    Text nodes, a title's text and ``title``/``alt`` values go to the engine in one batch
+    (see app/translation/markup.py for what is left alone). A text without a letter ("1,500",
+    "|") is not sent: only its numbers are put in the target's form.
+    """
+    parsed = [markup.pieces(fragment) for fragment in fragments]
+    texts = [p.text for ps in parsed for p in ps if p.text is not None and _has_letter(p.text)]
     translated = iter(translate_texts(engine, texts, source, target))
-    return [
-        "".join(html.escape(next(translated), quote=False) if t else text for t, text in parts)
-        for parts in parsed
-    ]
+    locale = Locale.parse(target)
+
+    def render(piece: markup.Piece) -> str:
+        if piece.text is None:
+            return piece.raw
+        if _has_letter(piece.text):
+            return piece.render(next(translated))
+        return piece.render(localize_numbers(piece.text, piece.text, source, locale))
+
+    return ["".join(render(piece) for piece in ps) for ps in parsed]
+
+
+def _has_letter(text: str) -> bool:
+    return any(character.isalpha() for character in text)
