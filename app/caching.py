@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Hashable
 
 from flask import Response, current_app, request
 
@@ -25,9 +26,9 @@ def cached_response(body: bytes, mimetype: str, etag: str | None = None) -> Resp
 #: Where a view says which article version (or list change number) its body shows, so that
 #: the response memo in front can tell when the body is out of date.
 RENDER_TAG = "depeche.render_tag"
-RenderTag = tuple[str | None, int]
+RenderTag = tuple[str | None, Hashable]
 
 
-def tag_render(slug: str | None, version: int) -> None:
+def tag_render(slug: str | None, version: Hashable) -> None:
     """Say that this response shows article *slug* at *version* (None: a list at change N)."""
     request.environ[RENDER_TAG] = (slug, version)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -46,9 +46,9 @@ _NOT_MODIFIED_HEADERS = {
 class Versions(Protocol):
     """What the memo asks the store: is the version a body shows still the current one?"""
 
-    def seq(self) -> int: ...
+    def seq(self) -> Hashable: ...
 
-    def version(self, slug: str) -> int | None: ...
+    def version(self, slug: str) -> Hashable | None: ...
 
 
 @dataclass(frozen=True)

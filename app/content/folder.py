@@ -73,8 +73,27 @@ def read_text(path: Path, root: Path | None = None) -> str:
         raise ContentError(f"{path}: not UTF-8 ({error})") from error
 
 
+#: Deepest nesting of flow collections accepted: libyaml recurses per level, and a file of
+#: nothing but brackets would exhaust the stack (real front matter and facts nest 3 deep).
+MAX_YAML_DEPTH = 64
+
+
+def _flow_depth(text: str) -> int:
+    """The deepest run of opening brackets, counted in one pass (a bound, quotes ignored)."""
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    return deepest
+
+
 def load_yaml(text: str, path: Path) -> Any:
     """Parse YAML safely; a syntax error or absurd nesting is reported against *path*."""
+    if _flow_depth(text) > MAX_YAML_DEPTH:
+        raise ContentError(f"{path}: nested too deeply (more than {MAX_YAML_DEPTH} levels)")
     try:
         return yaml.load(text, Loader=PlainScalarsLoader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as error:

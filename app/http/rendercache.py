@@ -26,8 +26,9 @@ class RenderKey:
     """The negotiated language and locale."""
     base: str
     """Scheme and host the body's absolute links start from."""
-    version: int
-    """The article's version, or the store's change number for lists."""
+    version: Hashable
+    """The article's version, or the store's change number for lists (with the installed
+    models' generation: a model installed can fill gaps in a body)."""
 
 
 @dataclass(frozen=True)

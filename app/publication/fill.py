@@ -37,6 +37,11 @@ class MachineFill:
         self._running: dict[FillKey, threading.Lock] = {}
         self._lock = threading.Lock()
 
+    def forget(self) -> None:
+        """Try every edition again (the installed models changed)."""
+        with self._lock:
+            self._tried.clear()
+
     def wanted(self, edition: Edition, extra: tuple[Segment, ...]) -> bool:
         """Whether *edition* has gaps a model could fill, not tried yet."""
         article = edition.article

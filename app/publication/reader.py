@@ -16,12 +16,16 @@ from app.facts.document import build_facts
 from app.facts.model import ArticleFacts
 from app.http.rendercache import RenderCache, Rendered, RenderKey
 from app.publication.fill import MachineFill
+from app.publication.models import ModelsWatcher
 from app.store.changes import ChangeWatcher, Versions
 from app.store.database import Database
 from app.store.models import ArticleRow
 from app.translation import catalogs
 from app.translation.edition import Edition
 from app.translation.engine import Engine
+
+Stamp = tuple[int, int]
+"""(models epoch, article version or change number): what a rendered body depends on."""
 
 
 @dataclass(frozen=True)
@@ -61,25 +65,31 @@ class Publication:
         self.watcher = ChangeWatcher(database, self.versions, check_interval)
         self.cache = RenderCache(cache_bytes)
         self.filler = MachineFill(database, engine)
+        self.models = ModelsWatcher(engine.models_dir, 4 * check_interval)
 
-    def seq(self) -> int:
+    def _poll(self) -> None:
+        self.watcher.poll()
+        if self.models.changed():
+            self.filler.forget()
+
+    def seq(self) -> Stamp:
         """The store's change number as this worker knows it (lists are rendered per number)."""
-        self.watcher.poll()
-        return self.versions.seq
+        self._poll()
+        return (self.models.epoch, self.versions.seq)
 
-    def version(self, slug: str) -> int | None:
-        """The current version of article *slug*, or None when there is no such article."""
-        self.watcher.poll()
+    def version(self, slug: str) -> Stamp | None:
+        """What a body of article *slug* depends on — the installed models and the article's
+        version — or None when there is no such article."""
+        self._poll()
         known, version = self.versions.get(slug)
-        if known:
-            return version
-        as_of = self.versions.seq
-        with self.database.read() as session:
-            version = session.execute(
-                select(ArticleRow.version).where(ArticleRow.slug == slug)
-            ).scalar_one_or_none()
-        self.versions.remember(slug, version, as_of)
-        return version
+        if not known:
+            as_of = self.versions.seq
+            with self.database.read() as session:
+                version = session.execute(
+                    select(ArticleRow.version).where(ArticleRow.slug == slug)
+                ).scalar_one_or_none()
+            self.versions.remember(slug, version, as_of)
+        return None if version is None else (self.models.epoch, version)
 
     def read(self, slug: str, language: str) -> Reading | None:
         """The edition of *slug* in *language*, its gaps filled by machine when a model can."""
@@ -118,7 +128,7 @@ class Publication:
         slug: str,
         variant: Hashable,
         base: str,
-        version: int,
+        version: Stamp,
         make: Callable[[], bytes],
     ) -> Rendered:
         """The body of *resource*, rendered once per key."""
