@@ -67,7 +67,6 @@ POSTER = """<!doctype html><html><head><meta charset="utf-8"><title>Poster</titl
 <script>
 parent.postMessage({ type: "depeche:resize", id: new URLSearchParams(location.hash.slice(1))
   .get("id"), height: Number(new URLSearchParams(location.search).get("height")) }, "*");
-window.posted = true;
 </script></body></html>"""
 
 # A forged resize, sent by the publisher's page itself and by a sandboxed frame of its own:
@@ -265,6 +264,9 @@ def test_embed_page_posts_its_height_for_embed_js_and_amp(
     page.goto(f"{publisher}{path}")
     element = page.wait_for_selector("#box")
     assert element is not None
+    frame = element.content_frame()
+    assert frame is not None
+    frame.wait_for_load_state()
     resize, amp, wide = last_told(page, element)
     assert resize == {"type": "depeche:resize", "height": wide, "id": expected_id}
     assert amp == {"sentinel": "amp", "type": "embed-size", "height": wide}
@@ -284,6 +286,11 @@ def test_resize_needs_the_frames_window_and_an_opaque_or_our_origin(
     facts, _, height = fitted(page, "#facts-slot")
     facts_id = facts.evaluate("e => e.src.split('#id=')[1]")
     sandbox = facts.get_attribute("sandbox")
+    # Heard after embed.js's own listener (added first), so by then it has acted on it.
+    facts.evaluate(
+        "e => { window.heard = []; addEventListener('message', m => {"
+        " if (m.source === e.contentWindow) window.heard.push(m.data.height); }); }"
+    )
 
     def post_from_frame(sandboxed: bool, asked: int) -> None:
         facts.evaluate(
@@ -291,14 +298,7 @@ def test_resize_needs_the_frames_window_and_an_opaque_or_our_origin(
             " else e.removeAttribute('sandbox'); e.src = src; }",
             [sandbox if sandboxed else None, f"{publisher}/poster?height={asked}#id={facts_id}"],
         )
-        deadline = time.monotonic() + 10
-        while True:
-            frame = facts.content_frame()
-            if frame is not None and "/poster" in frame.url and frame.evaluate("!!window.posted"):
-                break
-            assert time.monotonic() < deadline
-            page.wait_for_timeout(50)
-        page.wait_for_timeout(200)  # the message, if accepted, has been handled by now
+        page.wait_for_function("asked => window.heard.includes(asked)", arg=asked, timeout=10_000)
 
     post_from_frame(sandboxed=False, asked=5)
     assert facts.evaluate("e => e.clientHeight") == height
