@@ -55,16 +55,18 @@ typecheck: .venv/.synced
 	.venv/bin/mypy
 
 # Debian packages the tests drive: Chromium for tests/browser (never `playwright install`, which
-# downloads a build), fonts with stable metrics, nginx for the scale-out test.
+# downloads a build), fonts with stable metrics, nginx for the scale-out test, wrk for the short
+# soak, gettext's msgfmt for the catalog check. A test whose tool is missing fails, naming it.
 # A temporary policy-rc.d keeps apt from starting nginx as a service on port 80.
-/usr/bin/chromium /usr/sbin/nginx /usr/bin/wrk &:
+TEST_TOOLS := /usr/bin/chromium /usr/sbin/nginx /usr/bin/wrk /usr/bin/msgfmt
+$(TEST_TOOLS) &:
 	apt-get update -qq
 	if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; \
 	  chmod 755 /usr/sbin/policy-rc.d; trap 'rm -f /usr/sbin/policy-rc.d' EXIT; fi; \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	  chromium fonts-dejavu-core nginx wrk
+	  chromium fonts-dejavu-core nginx wrk gettext
 
-pytest: setup | /usr/bin/chromium /usr/sbin/nginx /usr/bin/wrk
+pytest: setup | $(TEST_TOOLS)
 	.venv/bin/pytest -q
 
 # Prove every fact of data/ on a throwaway store (never the developer's own database).

@@ -7,11 +7,14 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from flask.testing import FlaskClient
 
+from app import create_app
 from app.api.schemas import ArticleListSchema, ArticleSchema
 from app.config import PROJECT_ROOT
 from tests.conftest import DATA_DIR, SLUG
+from tests.store import seed_settings
 
 ARTICLE = f"/api/v1/articles/{SLUG}"
 
@@ -65,8 +68,14 @@ def test_english_article_is_the_source(client: FlaskClient) -> None:
     assert "I subscribe" not in text
 
 
-def test_etag_and_304(client: FlaskClient) -> None:
+@pytest.mark.parametrize("memo", [False, True], ids=["flask", "memo"])
+def test_etag_and_304(no_models: Path, memo: bool) -> None:
+    """A fresh app each time: without the memo, Flask answers the 304; with it, the memo does
+    (the first request, which it has never seen, goes through Flask)."""
+    app = create_app({**seed_settings(), "MODELS_DIR": no_models, "RESPONSE_MEMO": memo})
+    client = app.test_client()
     first = client.get(f"{ARTICLE}?lang=fr")
+    assert first.status_code == 200
     etag = first.headers["ETag"]
     assert first.headers["Cache-Control"] == "public, max-age=300"
     again = client.get(f"{ARTICLE}?lang=fr", headers={"If-None-Match": etag})

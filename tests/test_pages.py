@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
+from app import create_app
 from tests.conftest import SLUG
+from tests.store import seed_settings
 
 
 def page(client: FlaskClient, url: str, **headers: str) -> str:
@@ -67,16 +70,48 @@ def test_pages_use_no_external_assets(client: FlaskClient, url: str) -> None:
     assert not re.search(r"""<link[^>]*rel="stylesheet"[^>]*href=["'](?:https?:)?//""", html)
 
 
+@pytest.mark.parametrize("memo", [False, True], ids=["flask", "memo"])
 @pytest.mark.parametrize("url", [f"/fr/articles/{SLUG}", "/en/"])
-def test_pages_answer_304_to_their_etag(client: FlaskClient, url: str) -> None:
-    etag = client.get(url).headers["ETag"]
-    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+def test_pages_answer_304_to_their_etag(no_models: Path, url: str, memo: bool) -> None:
+    """A fresh app each time: without the memo, Flask answers the 304; with it, the memo does
+    (the first request, which it has never seen, goes through Flask)."""
+    app = create_app({**seed_settings(), "MODELS_DIR": no_models, "RESPONSE_MEMO": memo})
+    client = app.test_client()
+    first = client.get(url)
+    assert first.status_code == 200
+    again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert again.headers["ETag"] == first.headers["ETag"]
 
 
-def test_fallback_notice_for_an_unserved_language(client: FlaskClient) -> None:
-    html = page(client, "/en/", **{"Accept-Language": "de"})
-    assert "not available in the language you asked for" not in html  # the prefix decided
+NOTICE = "This page is not available in the language you asked for (de)."
+
+
+@pytest.mark.parametrize(
+    ("url", "headers"), [("/nope", {"Accept-Language": "de"}), ("/nope?lang=de", {})]
+)
+def test_fallback_notice_for_an_unserved_language(
+    client: FlaskClient, url: str, headers: dict[str, str]
+) -> None:
+    """A page whose language the header or the query chose says when it is not the one asked."""
+    response = client.get(url, headers=headers)
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert f'<p class="notice" role="status">{NOTICE}</p>' in html
+
+
+@pytest.mark.parametrize("url", ["/en/", "/en/?lang=de"])
+def test_no_fallback_notice_when_the_prefix_decided(client: FlaskClient, url: str) -> None:
+    html = page(client, url, **{"Accept-Language": "de"})
+    assert '<html lang="en">' in html
+    assert 'class="notice"' not in html
+
+
+def test_bare_root_sends_an_unserved_language_to_english(client: FlaskClient) -> None:
     response = client.get("/", headers={"Accept-Language": "de"})
+    assert response.status_code == 302
     assert response.headers["Location"] == "/en/"
 
 

@@ -34,9 +34,6 @@ def _nginx() -> str | None:
 
 
 NGINX = _nginx()
-pytestmark = pytest.mark.skipif(
-    NGINX is None, reason="nginx is not installed (Debian: apt-get install nginx)"
-)
 
 START_TIMEOUT = 60.0
 REQUEST_TIMEOUT = 10.0
@@ -181,6 +178,8 @@ http {{
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Server]]:
     """Instances "a" and "b" of the app, one worker each, and "nginx" in front of both."""
+    if NGINX is None:
+        pytest.fail("nginx is missing: apt-get install nginx (make test installs it)")
     folder = tmp_path_factory.mktemp("scaleout")
     models = tmp_path_factory.mktemp("scaleout-models")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GRANIAN_", "PROMETHEUS_"))}

@@ -17,8 +17,8 @@ from app import create_app
 from app.translation import markup
 from app.translation.engine import Engine
 from app.translation.text import translate_html
-from tests.conftest import DATA_DIR
 from tests.growth import LIMIT, ratios
+from tests.store import seed_settings
 
 EN = "Kidal has been under their control ever since."
 FR = "Kidal est depuis lors restée sous leur contrôle."
@@ -35,9 +35,7 @@ def engine(models_dir: Path) -> Engine:
 
 @pytest.fixture(scope="module")
 def mt_client(models_dir: Path) -> FlaskClient:
-    app = create_app(
-        {"TESTING": True, "DATA_DIR": DATA_DIR, "MODELS_DIR": models_dir, "BEAM_SIZE": 1}
-    )
+    app = create_app({**seed_settings(), "MODELS_DIR": models_dir, "BEAM_SIZE": 1})
     return app.test_client()
 
 

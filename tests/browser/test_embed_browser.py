@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -36,6 +37,38 @@ FRAMING = """<!doctype html>
 <iframe id="embed" src="{ours}/fr/embed/articles/{slug}" width="600" height="300"></iframe>
 </body></html>"""
 
+# Invalid boxes embed.js must leave alone, then one it must fill.
+BOXES = """<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>Boxes</title></head><body>
+<div data-depeche-embed="poll" data-article="{slug}" data-lang="fr"></div>
+<div data-depeche-embed="facts" data-article="../../admin" data-lang="fr"></div>
+<div data-depeche-embed="facts" data-article="{slug}" data-lang="fr/../../x"></div>
+<span data-depeche-embed="facts" data-article="{slug}" data-lang="fr"></span>
+<div id="good" data-depeche-embed="card" data-article="{slug}" data-lang="en"
+  data-title="La carte"></div>
+<script src="{ours}/embed.js" async></script>
+</body></html>"""
+
+# Our embed page in a sandboxed frame of the publisher's, which records what it is told.
+LISTENER = """<!doctype html>
+<html><head><meta charset="utf-8"><title>Listener</title></head><body style="margin:0">
+<script>
+window.received = [];
+addEventListener("message", e => {{
+  if (e.source === document.getElementById("box").contentWindow) window.received.push(e.data);
+}});
+</script>
+<iframe id="box" sandbox="allow-scripts" style="display:block;width:600px;height:300px;border:0"
+  src="{ours}/fr/embed/articles/{slug}/facts{tail}"></iframe>
+</body></html>"""
+
+# A page that claims to be our embed: it posts the height in its query for the id in its hash.
+POSTER = """<!doctype html><html><head><meta charset="utf-8"><title>Poster</title></head><body>
+<script>
+parent.postMessage({ type: "depeche:resize", id: new URLSearchParams(location.hash.slice(1))
+  .get("id"), height: Number(new URLSearchParams(location.search).get("height")) }, "*");
+</script></body></html>"""
+
 # A forged resize, sent by the publisher's page itself and by a sandboxed frame of its own:
 # both know the id of our facts frame, neither is that frame.
 FORGE = """id => new Promise(resolve => {
@@ -50,6 +83,7 @@ FORGE = """id => new Promise(resolve => {
   document.body.appendChild(frame);
 })"""
 
+DRAWN = "Math.ceil(document.documentElement.getBoundingClientRect().height)"
 LIGHT = ("rgb(253, 252, 249)", "rgb(27, 27, 27)")
 DARK = ("rgb(22, 22, 22)", "rgb(236, 236, 236)")
 
@@ -60,6 +94,10 @@ def publisher(serve: Callable[[WSGIApp], str], ours: str) -> str:
     pages = {
         "/": HOME.format(ours=ours, slug=SLUG),
         "/framing": FRAMING.format(ours=ours, slug=SLUG),
+        "/boxes": BOXES.format(ours=ours, slug=SLUG),
+        "/listener-hash": LISTENER.format(ours=ours, slug=SLUG, tail="#id=from-hash"),
+        "/listener-query": LISTENER.format(ours=ours, slug=SLUG, tail="?id=from-query"),
+        "/poster": POSTER,
     }
 
     @Request.application  # type: ignore[misc]
@@ -167,6 +205,105 @@ def test_boxes_lay_out_from_280_to_800_pixels(page: Page, publisher: str, width:
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow == 0, f"{slot} overflows by {overflow}px at {width}px"
+
+
+def test_embed_js_frames_each_box_from_its_own_origin_in_a_sandbox(
+    page: Page, publisher: str, ours: str
+) -> None:
+    page.goto(f"{publisher}/")
+    for slot, suffix in (("#facts-slot", "/facts"), ("#card-slot", "")):
+        element, frame, _ = fitted(page, slot)
+        sandbox = element.get_attribute("sandbox")
+        assert sandbox is not None
+        assert sorted(sandbox.split()) == [
+            "allow-popups",
+            "allow-popups-to-escape-sandbox",
+            "allow-scripts",
+        ]  # never allow-same-origin
+        src = element.get_attribute("src")
+        assert src is not None
+        # From the origin embed.js came from, not the publisher's page.
+        assert src.startswith(f"{ours}/fr/embed/articles/{SLUG}{suffix}#id=depeche-")
+        assert frame.evaluate("window.origin") == "null"
+    ids = page.eval_on_selector_all("iframe", "frames => frames.map(f => f.src.split('#id=')[1])")
+    assert len(ids) == len(set(ids)) == 2
+
+
+def test_embed_js_leaves_invalid_boxes_alone(page: Page, publisher: str, ours: str) -> None:
+    page.goto(f"{publisher}/boxes")
+    element, _, _ = fitted(page, "#good")
+    assert element.get_attribute("title") == "La carte"
+    frames = page.eval_on_selector_all("iframe", "frames => frames.map(f => f.src)")
+    assert len(frames) == 1 and frames[0].startswith(f"{ours}/en/embed/articles/{SLUG}#id=")
+
+
+def last_told(page: Page, element: ElementHandle, unlike: int = 0) -> tuple[Any, Any, int]:
+    """Wait until the frame is drawn at a height other than *unlike* and its last messages
+    say that height; return those two messages and the height."""
+    deadline = time.monotonic() + 10
+    while True:
+        frame = element.content_frame()
+        drawn = frame.evaluate(DRAWN) if frame is not None and "/embed/" in frame.url else 0
+        received = page.evaluate("window.received")
+        resize = [m for m in received if m.get("type") == "depeche:resize"] or [{}]
+        amp = [m for m in received if m.get("type") == "embed-size"] or [{}]
+        if drawn not in (0, unlike) and resize[-1].get("height") == amp[-1].get("height") == drawn:
+            return resize[-1], amp[-1], drawn
+        assert time.monotonic() < deadline, (unlike, drawn, received)
+        page.wait_for_timeout(50)
+
+
+@pytest.mark.parametrize(
+    ("path", "expected_id"), [("/listener-hash", "from-hash"), ("/listener-query", "from-query")]
+)
+def test_embed_page_posts_its_height_for_embed_js_and_amp(
+    page: Page, publisher: str, path: str, expected_id: str
+) -> None:
+    """Both messages carry the drawn height, the first with the id the page was given, and
+    they are sent again when the frame's width changes the height."""
+    page.goto(f"{publisher}{path}")
+    element = page.wait_for_selector("#box")
+    assert element is not None
+    frame = element.content_frame()
+    assert frame is not None
+    frame.wait_for_load_state()
+    resize, amp, wide = last_told(page, element)
+    assert resize == {"type": "depeche:resize", "height": wide, "id": expected_id}
+    assert amp == {"sentinel": "amp", "type": "embed-size", "height": wide}
+    element.evaluate("e => { e.style.width = '280px'; }")
+    resize, amp, narrow = last_told(page, element, unlike=wide)
+    assert narrow > wide
+    assert resize == {"type": "depeche:resize", "height": narrow, "id": expected_id}
+    assert amp == {"sentinel": "amp", "type": "embed-size", "height": narrow}
+
+
+def test_resize_needs_the_frames_window_and_an_opaque_or_our_origin(
+    page: Page, publisher: str
+) -> None:
+    """The same page in the same frame window: refused from the publisher's origin, obeyed
+    once sandboxed (origin "null"), so the origin check is what refuses it."""
+    page.goto(f"{publisher}/")
+    facts, _, height = fitted(page, "#facts-slot")
+    facts_id = facts.evaluate("e => e.src.split('#id=')[1]")
+    sandbox = facts.get_attribute("sandbox")
+    # Heard after embed.js's own listener (added first), so by then it has acted on it.
+    facts.evaluate(
+        "e => { window.heard = []; addEventListener('message', m => {"
+        " if (m.source === e.contentWindow) window.heard.push(m.data.height); }); }"
+    )
+
+    def post_from_frame(sandboxed: bool, asked: int) -> None:
+        facts.evaluate(
+            "(e, [sandbox, src]) => { if (sandbox) e.setAttribute('sandbox', sandbox);"
+            " else e.removeAttribute('sandbox'); e.src = src; }",
+            [sandbox if sandboxed else None, f"{publisher}/poster?height={asked}#id={facts_id}"],
+        )
+        page.wait_for_function("asked => window.heard.includes(asked)", arg=asked, timeout=10_000)
+
+    post_from_frame(sandboxed=False, asked=5)
+    assert facts.evaluate("e => e.clientHeight") == height
+    post_from_frame(sandboxed=True, asked=7)
+    assert facts.evaluate("e => e.clientHeight") == 7
 
 
 @pytest.mark.parametrize(("scheme", "colours"), [("light", LIGHT), ("dark", DARK)])
