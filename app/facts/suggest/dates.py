@@ -2,8 +2,8 @@
 
 "on Monday (October 2nd)", "2 October 2023", "le 2 octobre", "mardi 14 novembre", "late
 August", "fin août", "mi-juillet", "in 2015", "depuis 2012", "d'ici au 31 décembre", "on Monday",
-"hier". Month and weekday names are CLDR's (Babel). A date without its year takes the year that
-puts it nearest the published date (and, with a weekday, one where the weekday agrees).
+"hier". Month and weekday names are CLDR's (Babel). A date without its year takes its year from
+the published date (see ``resolve_year``).
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ _MONTH_ALONE_AFTER = {
 # period ("since", "by"), recurs, or stands in the headline (the orchestrator raises those).
 VAGUE = 0.5
 DAY = 0.85
+# Days: with no word for past or future, a date without its year this recent is the past one.
+_RECENT = 270
 _PAST_FUTURE = {"en": ("last", "next"), "fr": ("dernier", "prochain")}
 
 
@@ -106,30 +108,43 @@ def _names(language: str) -> _Names:
     )
 
 
-def nearest_year(
-    month: int, day: int, published: date, weekday: int | None = None, direction: int = 0
+def resolve_year(
+    month: int,
+    day: int,
+    published: date,
+    weekday: int | None = None,
+    direction: int = 0,
+    whole_month: bool = False,
 ) -> date:
-    """The date of *day*/*month* nearest *published*; with a weekday, one that agrees if any;
-    *direction* -1 keeps it on or before *published* ("since", "last"), +1 on or after ("by")."""
+    """The year of a date written without one: with a weekday, one where it agrees; then the
+    last one on or before *published* when the words say past (*direction* -1: "since",
+    "last"), the next one when they say future (+1: "by", "will"); with neither, the last one
+    if it is recent, else the next one."""
     candidates = []
     for year in (published.year - 1, published.year, published.year + 1):
         try:
             candidates.append(date(year, month, day))
         except ValueError:
             continue
-    if direction and day == 1:  # a month: compare months, not days
-        here = (published.year, published.month)
-        kept = [
-            c
-            for c in candidates
-            if ((c.year, c.month) <= here) == (direction < 0) or (c.year, c.month) == here
-        ]
-        candidates = kept or candidates
-    elif direction:
-        kept = [c for c in candidates if (c <= published) == (direction < 0) or c == published]
-        candidates = kept or candidates
+    if not candidates:
+        raise ValueError(f"no day {day} in month {month} near {published.year}")
     agreeing = [c for c in candidates if weekday is not None and c.weekday() == weekday]
-    return min(agreeing or candidates, key=lambda c: abs((c - published).days))
+    candidates = agreeing or candidates
+
+    def key(when: date) -> tuple[int, int, int]:
+        return (when.year, when.month, 0 if whole_month else when.day)
+
+    now = key(published)
+    past = [c for c in candidates if key(c) <= now]
+    future = [c for c in candidates if key(c) >= now]
+    last, following = (max(past) if past else None), (min(future) if future else None)
+    if direction < 0 and last is not None:
+        return last
+    if direction > 0 and following is not None:
+        return following
+    if last is not None and ((published - last).days <= _RECENT or following is None):
+        return last
+    return following or candidates[0]
 
 
 def resolve_weekday(weekday: int, published: date, future: bool, strict: bool = False) -> date:
@@ -228,7 +243,7 @@ class _Reader:
         if when is None:
             try:
                 direction = self.direction(start, end)
-                when = nearest_year(month, day, self.published, weekday, direction)
+                when = resolve_year(month, day, self.published, weekday, direction)
             except ValueError:
                 return  # no such day in any nearby year
         confidence = DAY
@@ -250,7 +265,7 @@ class _Reader:
                 first = date(int(year), month, 1)
             else:
                 direction = self.direction(part[1] if part else start, end)
-                first = nearest_year(month, 1, self.published, direction=direction)
+                first = resolve_year(month, 1, self.published, None, direction, whole_month=True)
             iso = first.isoformat()[:7]
             if part is not None:
                 precision: Precision = f"{part[0]}-month"  # type: ignore[assignment]

@@ -12,6 +12,7 @@ from app.facts.suggest.text import Token, capitalize, clause, phrase_before, tok
 from app.facts.suggest.units import unit_kind
 
 _MAX_WORDS = 6
+_BEFORE_WORDS = 8
 _KIND = {
     "en": {
         "length": "Distance",
@@ -65,7 +66,7 @@ def around(sentence: str, start: int, end: int, language: str) -> str:
     """The words before [start, end) in its clause (the last few), else the words after."""
     left, right = clause(sentence, start, end, max_words=12)
     before = _trimmed(
-        [_shift(t, left) for t in tokens(sentence[left:start])][-_MAX_WORDS:], language
+        [_shift(t, left) for t in tokens(sentence[left:start])][-_BEFORE_WORDS:], language
     )
     if sum(1 for t in before if t.is_word) >= 2:
         return _phrase(sentence, before)

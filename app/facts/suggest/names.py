@@ -7,42 +7,32 @@ alone ("MINUSMA").
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from app.facts.suggest.lexicon import LEXICONS, lexicon
 from app.facts.suggest.places import gazetteer
-from app.facts.suggest.text import SPACE, Token, phrase_before, phrase_pattern, tokens
+from app.facts.suggest.text import (
+    FRENCH_ADJECTIVE,
+    SPACE,
+    Token,
+    phrase_before,
+    phrase_pattern,
+    tokens,
+)
 
 _PARTICLE = re.compile(r"^(?:al|el|ad|ag|ould|ben|bin|ibn|abu|van|von|da|di|de|du|dos|der)$")
 _PARTICLE_JOINED = re.compile(r"^(?:al|el|ad|ould|ben|bin|ibn|abu)-[^\W\d_]")
-_ACRONYM = re.compile(r"\((?P<acronym>[A-Z][A-Za-z0-9\-]{1,11})\)")
-_FRENCH_ADJECTIVE = re.compile(
-    r"(?:aine?s?|ale?s?|aux|ienn?e?s?|aise?s?|iques?|elle?s?|ifs?|ives?|aires?|ée?s?|oise?s?"
-    r"|ies|is)$"
-)
+# "(CMA)", "(MINUSMA)", "(Cédéao)": one word in parentheses, capitalized.
+_ACRONYM = re.compile(r"\((?P<acronym>[A-ZÀ-Ý][^\W_]{1,11})\)")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
 _DETERMINERS = frozenset({"the", "le", "la", "les", "l'", "a", "an", "un", "une"})
 #: News agencies are the source of a story, not a fact in it.
 AGENCIES = frozenset({"AFP", "AP", "ANSA", "DPA", "EFE", "REUTERS", "UPI", "ATS", "APS"})
 #: Acronyms that are common nouns, not names: "NGOs", "les ONG", "GDP".
 COMMON_ACRONYMS = frozenset(
-    {
-        "NGO",
-        "NGOS",
-        "ONG",
-        "GDP",
-        "PIB",
-        "CEO",
-        "PDG",
-        "TV",
-        "HIV",
-        "VIH",
-        "SMS",
-        "VIP",
-        "IDP",
-        "IDPS",
-    }
+    "NGO NGOS ONG GDP PIB CEO PDG TV HIV VIH SMS VIP IDP IDPS GMT UTC USD EUR CFA".split()
 )
 _AS_SOURCE = 0.2
 
@@ -63,6 +53,11 @@ def _connectors() -> frozenset[str]:
     return frozenset(c for lex in LEXICONS.values() for c in lex.connectors)
 
 
+def _plain(letter: str) -> str:
+    """ "é" → "E": initials compared without accents or case."""
+    return unicodedata.normalize("NFKD", letter)[:1].upper()
+
+
 @lru_cache(maxsize=1)
 def _heads() -> frozenset[str]:
     return frozenset(h for lex in LEXICONS.values() for h in lex.org_heads)
@@ -78,20 +73,38 @@ def find_people(sentence: str, language: str) -> list[NameMention]:
     pattern = phrase_pattern(words.titles, "^").pattern[1:]  # unanchored
     found: list[NameMention] = []
     for match in re.finditer(rf"(?<![\w\-]){pattern}{SPACE}+", sentence, re.IGNORECASE):
-        title = sentence[match.start() : match.end()].strip()
-        if language == "en" and not title[0].isupper():
+        title_end = match.end()
+        title_start = match.start() + len(match.group()) - len(match.group().lstrip())
+        if language == "en" and not sentence[title_start].isupper():
             continue  # English capitalizes a title before a name
-        name_tokens = _person_name(tokens(sentence[match.end() : match.end() + 80]))
+        after = tokens(sentence[title_end : title_end + 100])
+        adjectives = _leading_adjectives(after) if language == "fr" else 0
+        if adjectives:  # "le président nigérian Bola Tinubu"
+            title_end += after[adjectives - 1].end
+            after = tokens(sentence[title_end : title_end + 80])
+        title = re.sub(SPACE + "+", " ", sentence[title_start:title_end].strip())
+        name_tokens = _person_name(after)
         if not name_tokens:
             continue
-        end = match.end() + name_tokens[-1].end
-        name = re.sub(SPACE + "+", " ", sentence[match.end() : end])
+        name_start = title_end + name_tokens[0].start
+        end = title_end + name_tokens[-1].end
+        name = re.sub(SPACE + "+", " ", sentence[name_start:end])
         if name in gazetteer():
             continue  # "President of Mali"-like phrases stop before; a bare place is not a person
         words_in_name = sum(1 for t in name_tokens if t.is_word and not _PARTICLE.match(t.lower))
         confidence = 0.85 if words_in_name >= 2 else 0.65
-        found.append(NameMention(name, title, match.start(), end, confidence))
+        found.append(NameMention(name, title, title_start, end, confidence))
     return found
+
+
+def _leading_adjectives(found: list[Token]) -> int:
+    """How many lower-case adjectives (at most two) come first: "nigérian", "malien"."""
+    count = 0
+    while count < min(2, len(found)) and found[count].is_word and not found[count].is_capitalized:
+        if not FRENCH_ADJECTIVE.search(found[count].lower):
+            break
+        count += 1
+    return count if count < len(found) and _capitalized(found[count]) else 0
 
 
 def _person_name(found: list[Token]) -> list[Token]:
@@ -109,6 +122,9 @@ def _person_name(found: list[Token]) -> list[Token]:
             break
     while name and not _capitalized(name[-1]) and not _PARTICLE_JOINED.match(name[-1].text):
         name.pop()
+    following = found[len(name)] if name and len(name) < len(found) else None
+    if following is not None and _ROMAN.match(following.text) and len(following.text) <= 4:
+        name.append(following)  # "Mohammed VI", "Charles III"
     return name
 
 
@@ -162,7 +178,7 @@ def _with_acronym(sentence: str, found: list[Token]) -> list[NameMention]:
     for match in _ACRONYM.finditer(sentence):
         acronym = match.group("acronym")
         before = [t for t in found if t.end <= match.start()]
-        name = _name_back(before)
+        name = _name_back(before, acronym)
         if len(name) < 2 or not _initials_fit(acronym, name):
             continue
         start = name[0].start
@@ -170,8 +186,9 @@ def _with_acronym(sentence: str, found: list[Token]) -> list[NameMention]:
     return mentions
 
 
-def _name_back(before: list[Token]) -> list[Token]:
-    """The words of a proper name that ends at the last of *before*."""
+def _name_back(before: list[Token], acronym: str) -> list[Token]:
+    """The words of a proper name that ends at the last of *before*: the longest that reads as
+    a name and starts with the acronym's first letter, else the longest that reads as one."""
     span: list[Token] = []
     lower_run = 0
     for token in reversed(before):
@@ -180,10 +197,13 @@ def _name_back(before: list[Token]) -> list[Token]:
         plain = not _capitalized(token) and token.lower not in _connectors()
         lower_run = lower_run + 1 if plain else 0
         span.insert(0, token)
-    for first, token in enumerate(span):
-        if _capitalized(token) and token.lower not in _DETERMINERS and _reads_as_name(span[first:]):
-            return span[first:]
-    return []
+    starts = [
+        first
+        for first, token in enumerate(span)
+        if _capitalized(token) and token.lower not in _DETERMINERS and _reads_as_name(span[first:])
+    ]
+    fitting = [first for first in starts if _plain(span[first].text[0]) == _plain(acronym[0])]
+    return span[(fitting or starts)[0] :] if starts else []
 
 
 def _reads_as_name(span: list[Token]) -> bool:
@@ -197,7 +217,7 @@ def _reads_as_name(span: list[Token]) -> bool:
             after_connector = 1
         elif plain and after_connector and after_connector < 3:
             after_connector += 1
-        elif plain and previous is not None and not _FRENCH_ADJECTIVE.search(token.lower):
+        elif plain and previous is not None and not FRENCH_ADJECTIVE.search(token.lower):
             return False
         elif not plain:
             after_connector = 0
@@ -206,8 +226,8 @@ def _reads_as_name(span: list[Token]) -> bool:
 
 
 def _initials_fit(acronym: str, name: list[Token]) -> bool:
-    initials = [t.text[0].upper() for t in name if t.lower not in _connectors()]
-    letters = [c for c in acronym.upper() if c.isalpha()]
+    initials = [_plain(t.text[0]) for t in name if t.lower not in _connectors()]
+    letters = [_plain(c) for c in acronym if c.isalpha()]
     shared = sum(1 for c in letters if c in initials)
     return bool(letters) and letters[0] in initials and shared * 2 >= len(letters)
 
@@ -249,7 +269,7 @@ def _name_forward(found: list[Token], head: int, language: str) -> int:
             after_connector = True
         elif after_connector:
             after_connector = False  # "des mouvements", "pour les réfugiés"
-        elif language == "fr" and adjectives < 2 and _FRENCH_ADJECTIVE.search(token.lower):
+        elif language == "fr" and adjectives < 2 and FRENCH_ADJECTIVE.search(token.lower):
             adjectives += 1
             if at == last + 1 or adjectives == 2:
                 last = at  # "Union africaine", "Programme alimentaire mondial"

@@ -21,14 +21,30 @@ from text_to_num import text2num  # type: ignore[import-untyped]
 
 from app.facts.model import Qualifier, ValueType
 from app.facts.suggest.lexicon import Lexicon, lexicon
-from app.facts.suggest.text import SPACE, Token, phrase_after, phrase_before, squash, tokens
+from app.facts.suggest.text import (
+    FRENCH_ADJECTIVE,
+    SPACE,
+    Token,
+    phrase_after,
+    phrase_before,
+    squash,
+    tokens,
+)
 from app.facts.suggest.units import unit_words
 
 _DIGITS = {
     "en": r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?",
     "fr": r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:,\d+)?",
 }
-_ORDINAL_OR_TIME = re.compile(r"^(?:st|nd|rd|th|er|e|ème|e)\b|^(?:h|:)\d|^[:.]\d", re.IGNORECASE)
+# After the digits: an ordinal ("2nd", "1er"), a time of day ("10:30", "10h30", "11 pm",
+# "2211 GMT"), a magnitude or a code ("6.8-magnitude" is not a count).
+_NOT_A_FIGURE = re.compile(
+    rf"^(?:st|nd|rd|th|er|e|ème)\b|^(?:h|:)\d|^[:.]\d"
+    rf"|^{SPACE}*(?:[ap]\.?m\b\.?|GMT|UTC|TU)\b|^-?magnitude",
+    re.IGNORECASE,
+)
+# Before the digits: money (no type states it) or a time ("11:11").
+_MONEY_OR_TIME_BEFORE = re.compile(rf"(?:[$€£¥]|\bUS\$|:){SPACE}*$")
 _NUMBER_WORDS = {
     "en": "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
@@ -114,16 +130,27 @@ def _read_run(
     return start, end, Decimal(value)
 
 
-def _noun(sentence: str, position: int, words: Lexicon) -> tuple[str, int]:
-    """Up to three words after *position* that are not function words, and where they end."""
+def _noun(sentence: str, position: int, words: Lexicon, language: str) -> tuple[str, int]:
+    """The noun counted after *position* and where it ends: "armoured vehicles" (English
+    adjectives come first, the plural noun ends it), "réfugiés soudanais" (French adjectives
+    follow)."""
     found: list[Token] = []
     for token in tokens(sentence[position : position + 80]):
         if not token.is_word or token.lower in words.stopwords or len(found) == 3:
             break
+        if language == "fr" and found and not _postposed(token):
+            break
         found.append(token)
+        if language != "fr" and token.lower.endswith("s"):
+            break
     if not found:
         return "", position
     return " ".join(t.text for t in found), position + found[-1].end
+
+
+def _postposed(token: Token) -> bool:
+    """A French word that goes on a noun phrase: an adjective, or "non" before one."""
+    return token.lower == "non" or bool(FRENCH_ADJECTIVE.search(token.lower))
 
 
 def _in_range(sentence: str, start: int, end: int, words: Lexicon) -> bool:
@@ -142,10 +169,15 @@ _AGED = re.compile(rf"(?:\bâgée?s?{SPACE}+de|\baged){SPACE}*$", re.IGNORECASE)
 _APPOSED = re.compile(rf",{SPACE}*$")
 
 
-def _is_age(sentence: str, start: int, end: int) -> bool:
-    """ "a 45-year-old", "34 years old", "âgé de 20 ans", "Halima, 34 ans, …"."""
-    before = sentence[max(0, start - 12) : start]
+def _is_age(sentence: str, start: int, end: int, words: Lexicon) -> bool:
+    """ "a 45-year-old", "34 years old", "âgé de 20 ans", "une femme de 34 ans", "Halima, 34
+    ans, …"."""
+    before = sentence[max(0, start - 20) : start]
     if _OLD.match(sentence[end : end + 8]) or _AGED.search(before):
+        return True
+    if phrase_before(
+        sentence, start, [f"{noun} {of}" for noun in words.age_nouns for of in ("de", "of")]
+    ):
         return True
     return bool(_APPOSED.search(before)) and bool(re.match(r"[,)]|$", sentence[end : end + 1]))
 
@@ -173,11 +205,13 @@ def find_numbers(sentence: str, language: str, taken: list[tuple[int, int]]) -> 
     for start, end, number, spelled in sorted(readings, key=lambda r: r[0]):
         if number is None or start < read_up_to or any(start < e and end > s for s, e in taken):
             continue
-        if _ORDINAL_OR_TIME.match(sentence[end : end + 4]) or _part_of_name(sentence, start):
+        if _NOT_A_FIGURE.match(sentence[end : end + 12]) or _part_of_name(sentence, start):
+            continue
+        if _MONEY_OR_TIME_BEFORE.search(sentence[max(0, start - 4) : start]):
             continue
         if _in_range(sentence, start, end, words):
             continue
-        mention = _read(sentence, start, end, number, spelled, words, units)
+        mention = _read(sentence, start, end, number, spelled, language, units)
         if mention is not None:
             found.append(mention)
             read_up_to = mention.end
@@ -190,9 +224,10 @@ def _read(
     end: int,
     number: Decimal,
     spelled: bool,
-    words: Lexicon,
+    language: str,
     units: dict[str, str],
 ) -> NumberMention | None:
+    words = lexicon(language)
     qualifier: Qualifier | None = None
     before = phrase_before(sentence, start, words.qualifiers)
     if before is not None:
@@ -210,17 +245,20 @@ def _read(
     unit = phrase_after(sentence, at, units)
     if unit is not None and re.match(rf"{SPACE}*\d", sentence[unit[1] : unit[1] + 3]):
         return None  # "10 h 30": a time of day
-    if unit is not None and units[unit[0]] == "duration-year" and _is_age(sentence, first, unit[1]):
+    is_years = unit is not None and units[unit[0]] == "duration-year"
+    if unit is not None and is_years and _is_age(sentence, first, unit[1], words):
         return None  # "Halima, 34 ans,", "a 45-year-old man": an age, not a duration
     if unit is not None:
         unit_id, stop = units[unit[0]], unit[1]
         after = phrase_after(sentence, stop, words.qualifiers_after)
         if after is not None and qualifier is None:
             qualifier, stop = words.qualifiers_after[after[0]], after[1]  # type: ignore[assignment]
-        noun, _ = _noun(sentence, stop, words)
+        noun, _ = _noun(sentence, stop, words, language)
         kind: ValueType = "duration" if unit_id.startswith("duration-") else "quantity"
         return NumberMention(kind, number, unit_id, qualifier, first, stop, noun, spelled)
-    noun, stop = _noun(sentence, at, words)
+    noun, stop = _noun(sentence, at, words, language)
     if not noun or noun.split()[0].lower() in words.attribution_nouns:
         return None
+    if number != number.to_integral_value() or noun.split()[0].lower() in words.currencies:
+        return None  # "1.5 people" is not a count; "500 euros" is money
     return NumberMention("count", number, None, qualifier, first, stop, noun, spelled)

@@ -60,7 +60,10 @@ def read_names(text: str, language: str, exclude: frozenset[str]) -> list[Mentio
     for person in find_people(text, language):
         title = Segment("fact-title", person.title) if person.title else None
         apposition = labels.apposition_before(text, person.start, language)
-        label, start = apposition if apposition else (capitalize(person.title or ""), person.start)
+        label, start = apposition or (
+            labels.apposition_after(text, person.end, language) or capitalize(person.title or ""),
+            person.start,
+        )
         value = Value("person", name=person.name, title=title)
         mentions.append(Mention(value, None, start, person.end, label, person.confidence))
     for org in find_organisations(text, language, exclude):

@@ -25,6 +25,11 @@ _POSSESSIVE = re.compile(r"['’]s$")
 # Where a clause ends, for quotes: punctuation that is not inside a number.
 _CLAUSE_MARKS = frozenset(',;:—–()"«»“”[]')
 _WINDOW = 60
+#: Endings of French adjectives that follow a noun: "soudanais", "alimentaire", "blindés".
+FRENCH_ADJECTIVE = re.compile(
+    r"(?:ains?|aines?|als?|ales?|aux|iens?|iennes?|ais|aises?|iques?|els?|elles?|ifs?|ives?"
+    r"|aires?|ée?s?|ois|oises?|ies|is|ans?|anes?|eux|euses?)$"
+)
 
 
 @dataclass(frozen=True)

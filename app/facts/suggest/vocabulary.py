@@ -32,6 +32,10 @@ class Lexicon:
     """Before the first number of a range: "between", "entre", "from"."""
     attribution_nouns: tuple[str, ...]
     """People counted to attribute a quote ("two security officials said"): not facts."""
+    currencies: tuple[str, ...]
+    """Money: a figure in a currency has no fact type yet."""
+    age_nouns: tuple[str, ...]
+    """People a number of years describes: "une femme de 34 ans" is an age, not a duration."""
     attributions: tuple[str, ...]
     """Words that name a source ("according to the UN"): a source is rarely a key fact."""
     power_phrases: tuple[str, ...]

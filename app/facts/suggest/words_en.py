@@ -63,6 +63,8 @@ EN = Lexicon(
         "journalist",
         "journalists",
     ),
+    currencies=("dollars", "dollar", "euros", "euro", "pounds", "francs", "cfa", "yuan", "yen"),
+    age_nouns=("man", "woman", "boy", "girl", "child", "teenager", "person"),
     attributions=("according to", "according to the", "told", "said", "citing", "cited by"),
     power_phrases=(
         "seized power",
