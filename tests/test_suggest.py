@@ -439,8 +439,8 @@ def test_digits_are_read_in_the_article_locale(written: str, language: str, numb
 
 
 def test_numbers_in_words_are_read_but_not_offered(sentence: Any) -> None:
-    english = find_numbers("Twelve soldiers and three hundred civilians died.", "en", [])
-    french = find_numbers("Vingt-cinq mille réfugiés sont arrivés.", "fr", [])
+    english = find_numbers("Twelve soldiers and three hundred civilians died.", "en")
+    french = find_numbers("Vingt-cinq mille réfugiés sont arrivés.", "fr")
     assert [(m.type, int(m.number), m.spelled) for m in english] == [
         ("count", 12, True),
         ("count", 300, True),

@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from babel import Locale
 from babel.dates import get_day_names, get_month_names
 
 from app.facts.model import PartialDate, Precision, Qualifier
 from app.facts.suggest.lexicon import Lexicon, lexicon
-from app.facts.suggest.text import SPACE, phrase_after, phrase_before, squash
+from app.facts.suggest.text import SPACE, Spans, phrase_after, phrase_before, squash
 from app.facts.suggest.units import unit_words
 
 _S = SPACE + "+"
@@ -171,15 +171,21 @@ class _Reader:
         self.words = lexicon(language)
         self.names = _names(language)
         self.published = published
-        self.taken: list[tuple[int, int]] = []
+        self.taken = Spans()
         self.found: list[DateMention] = []
 
+    @cached_property
+    def future(self) -> bool:
+        """Whether the sentence speaks of the future ("will", "va", "doit")."""
+        return _future(self.text, self.words)
+
     def free(self, start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in self.taken)
+        return not self.taken.overlaps(start, end)
 
     def add(self, when: PartialDate, start: int, end: int, confidence: float) -> None:
         """Claim [start, end), then add the date with the qualifier written before it."""
-        self.taken.append((start, end))
+        if not self.taken.add(start, end):
+            return
         qualifier: Qualifier | None = None
         before = phrase_before(self.text, start, self.words.date_qualifiers)
         if before is not None:
@@ -205,7 +211,7 @@ class _Reader:
         )
         if said is not None:
             return -1 if said[0] == past else 1
-        return 1 if _future(self.text, self.words) else 0
+        return 1 if self.future else 0
 
     def _after_taking_power(self, start: int) -> bool:
         window = squash(self.text[max(0, start - 40) : start])
@@ -288,7 +294,7 @@ class _Reader:
             )
 
     def weekdays(self) -> None:
-        future = _future(self.text, self.words)
+        future = self.future
         for match in self.names.weekday.finditer(self.text):
             start, end = match.start(), match.end()
             if not self.free(start, end):
@@ -309,9 +315,7 @@ class _Reader:
                 self.add(PartialDate(when.isoformat(), "day"), match.start(), match.end(), 0.6)
 
 
-def find_dates(
-    sentence: str, language: str, published: date
-) -> tuple[list[DateMention], list[tuple[int, int]]]:
+def find_dates(sentence: str, language: str, published: date) -> tuple[list[DateMention], Spans]:
     """Every date in *sentence* (none overlapping), and the spans read as dates, with those
     dropped for a bound the facts cannot state ("until 2015")."""
     reader = _Reader(sentence, language, published)

@@ -102,14 +102,16 @@ def quantity_label(sentence: str, end: int, unit: str, noun: str, language: str)
 
 def apposition_before(sentence: str, start: int, language: str) -> tuple[str, int] | None:
     """ "The head of the junta, Colonel …": the phrase before the comma, and where it starts."""
-    cut = sentence[:start].rstrip()
+    window = max(0, start - 80)  # an apposition is a few words: never read the whole prefix
+    cut = sentence[window:start].rstrip()
     for word in ("le", "la", "l'", "the"):
-        if cut.lower().endswith(" " + word) or cut.lower() == word:
+        if cut.lower().endswith(" " + word):
             cut = cut[: -len(word)].rstrip()
     if not cut.endswith(","):
         return None
-    left, _ = clause(sentence, len(cut) - 1, len(cut) - 1, max_words=_MAX_WORDS)
-    words = [_shift(t, left) for t in tokens(sentence[left : len(cut) - 1])]
+    comma = window + len(cut) - 1
+    left, _ = clause(sentence, comma, comma, max_words=_MAX_WORDS)
+    words = [_shift(t, left) for t in tokens(sentence[left:comma])]
     if not words or words[0].lower not in _APPOSITION_START:
         return None
     kept = _trimmed(words, language)
@@ -118,8 +120,7 @@ def apposition_before(sentence: str, start: int, language: str) -> tuple[str, in
 
 def apposition_after(sentence: str, end: int, language: str) -> str | None:
     """ "…, an alliance of armed groups": the phrase after the comma."""
-    rest = sentence[end:]
-    if not rest.startswith(", "):
+    if not sentence.startswith(", ", end):
         return None
     _, right = clause(sentence, end + 2, end + 2, max_words=_MAX_WORDS)
     words = [_shift(t, end + 2) for t in tokens(sentence[end + 2 : right])]

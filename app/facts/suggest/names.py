@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -16,6 +17,7 @@ from app.facts.suggest.places import gazetteer
 from app.facts.suggest.text import (
     FRENCH_ADJECTIVE,
     SPACE,
+    Spans,
     Token,
     phrase_before,
     phrase_pattern,
@@ -35,6 +37,7 @@ COMMON_ACRONYMS = frozenset(
     "NGO NGOS ONG GDP PIB CEO PDG TV HIV VIH SMS VIP IDP IDPS GMT UTC USD EUR CFA".split()
 )
 _AS_SOURCE = 0.2
+_MAX_NAME = 16  # words in an organisation's name
 
 
 @dataclass(frozen=True)
@@ -132,17 +135,12 @@ def find_organisations(sentence: str, language: str, exclude: frozenset[str]) ->
     """Organisations in *sentence*; acronyms in *exclude* (the credit line) are left out."""
     found = tokens(sentence)
     named = _with_acronym(sentence, found)
-    taken = [(m.start, m.end) for m in named]
-    headed = [
-        m
-        for m in _headed(sentence, found, language)
-        if all(m.end <= s or m.start >= e for s, e in taken)
-    ]
-    taken += [(m.start, m.end) for m in headed]
+    taken = Spans((m.start, m.end) for m in named)
+    headed = [m for m in _headed(sentence, found, language) if taken.add(m.start, m.end)]
     alone = [
         NameMention(t.text, None, t.start, t.end, 0.65)
         for t in found
-        if _is_acronym(t, exclude) and all(t.end <= s or t.start >= e for s, e in taken)
+        if _is_acronym(t, exclude) and not taken.overlaps(t.start, t.end)
     ]
     attributions = lexicon(language).attributions
     return sorted(
@@ -175,9 +173,15 @@ def _is_acronym(token: Token, exclude: frozenset[str]) -> bool:
 def _with_acronym(sentence: str, found: list[Token]) -> list[NameMention]:
     """ "Full Name (ACR)": the name read back from the parenthesis."""
     mentions = []
+    starts = [t.start for t in found]
     for match in _ACRONYM.finditer(sentence):
         acronym = match.group("acronym")
-        before = [t for t in found if t.end <= match.start()]
+        # The name is read back from the parenthesis, a few words at most.
+        before = found[
+            max(0, bisect_left(starts, match.start()) - _MAX_NAME) : bisect_left(
+                starts, match.start()
+            )
+        ]
         name = _name_back(before, acronym)
         if len(name) < 2 or not _initials_fit(acronym, name):
             continue
@@ -242,7 +246,7 @@ def _headed(sentence: str, found: list[Token], language: str) -> list[NameMentio
             index += 1
             continue
         first = index
-        while first > 0 and _capitalized(found[first - 1]):
+        while first > max(0, index - _MAX_NAME) and _capitalized(found[first - 1]):
             first -= 1  # "United Nations Security Council"
         if found[first].lower in _DETERMINERS or found[first].lower in lexicon(language).stopwords:
             first += 1  # "The Security Council": the sentence's first word

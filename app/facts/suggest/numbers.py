@@ -24,6 +24,7 @@ from app.facts.suggest.lexicon import Lexicon, lexicon
 from app.facts.suggest.text import (
     FRENCH_ADJECTIVE,
     SPACE,
+    Spans,
     Token,
     phrase_after,
     phrase_before,
@@ -82,10 +83,15 @@ def _words_of(language: str) -> frozenset[str]:
     return frozenset(_NUMBER_WORDS.get(language, _NUMBER_WORDS["en"]).split())
 
 
+@lru_cache(maxsize=8)
+def _locale(language: str) -> Locale:
+    return Locale.parse(language)
+
+
 def parse_number(written: str, language: str) -> Decimal | None:
     """Digits as the locale writes them → Decimal, with Babel; None if they are not a number."""
     try:
-        return parse_decimal(written, locale=Locale.parse(language), strict=False)
+        return parse_decimal(written, locale=_locale(language), strict=False)
     except (NumberFormatError, InvalidOperation, ValueError):
         return None
 
@@ -159,7 +165,9 @@ def _in_range(sentence: str, start: int, end: int, words: Lexicon) -> bool:
     if after is not None and re.match(rf"{SPACE}*\d", sentence[after[1] :]):
         return True
     before = phrase_before(sentence, start, words.range_joiners)
-    if before is not None and re.search(rf"\d[\w%]*{SPACE}*$", sentence[: before[1]]):
+    if before is not None and re.search(
+        rf"\d[\w%]*{SPACE}*$", sentence[max(0, before[1] - 20) : before[1]]
+    ):
         return True
     return phrase_before(sentence, start, words.range_openers) is not None and after is not None
 
@@ -191,10 +199,11 @@ def _part_of_name(sentence: str, start: int) -> bool:
     return last.text in "-/#№" or (last.is_capitalized and len(before) > 1 and last.is_word)
 
 
-def find_numbers(sentence: str, language: str, taken: list[tuple[int, int]]) -> list[NumberMention]:
+def find_numbers(sentence: str, language: str, taken: Spans | None = None) -> list[NumberMention]:
     """Every count, quantity and duration in *sentence* outside the *taken* spans (dates)."""
     words = lexicon(language)
     units = unit_words(language)
+    taken = taken or Spans()
     found: list[NumberMention] = []
     readings = [
         (m.start(), m.end(), parse_number(m.group(), language), False)
@@ -203,7 +212,7 @@ def find_numbers(sentence: str, language: str, taken: list[tuple[int, int]]) -> 
     readings += [(s, e, n, True) for s, e, n in _spelled(sentence, language)]
     read_up_to = 0  # "1.5 million": the scale word is not a second number
     for start, end, number, spelled in sorted(readings, key=lambda r: r[0]):
-        if number is None or start < read_up_to or any(start < e and end > s for s, e in taken):
+        if number is None or start < read_up_to or taken.overlaps(start, end):
             continue
         if _NOT_A_FIGURE.match(sentence[end : end + 12]) or _part_of_name(sentence, start):
             continue

@@ -12,7 +12,7 @@ from app.facts.suggest.model import Mention
 from app.facts.suggest.names import find_organisations, find_people
 from app.facts.suggest.numbers import find_numbers
 from app.facts.suggest.places import find_place_lists
-from app.facts.suggest.text import capitalize
+from app.facts.suggest.text import Spans, capitalize
 
 # Written in words, a number cannot pass the digits proof: it is read (so it is never taken for
 # another number) but rated so low that no default threshold offers it.
@@ -20,9 +20,7 @@ _SPELLED = 0.2
 _PERIOD = 0.15  # a date that starts or ends a period: "since 2013", "by 31 December"
 
 
-def read_dates(
-    text: str, language: str, published: date
-) -> tuple[list[Mention], list[tuple[int, int]]]:
+def read_dates(text: str, language: str, published: date) -> tuple[list[Mention], Spans]:
     found, taken = find_dates(text, language, published)
     mentions = []
     for when in found:
@@ -40,7 +38,7 @@ def read_dates(
     return mentions, taken
 
 
-def read_numbers(text: str, language: str, taken: list[tuple[int, int]]) -> list[Mention]:
+def read_numbers(text: str, language: str, taken: Spans) -> list[Mention]:
     mentions = []
     for found in find_numbers(text, language, taken):
         if found.unit is None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -49,6 +50,32 @@ class Token:
     @property
     def lower(self) -> str:
         return self.text.lower().replace("’", "'")
+
+
+class Spans:
+    """Character spans that do not overlap, with an overlap test in O(log n)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        for start, end in spans:
+            self.add(start, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        before = bisect_left(self._starts, end)  # the spans that start before *end*
+        return before > 0 and self._ends[before - 1] > start
+
+    def add(self, start: int, end: int) -> bool:
+        """Add [start, end) unless it overlaps one already there; say whether it was added."""
+        if self.overlaps(start, end):
+            return False
+        at = bisect_left(self._starts, start)
+        self._starts.insert(at, start)
+        self._ends.insert(at, end)
+        return True
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return iter(zip(self._starts, self._ends, strict=True))
 
 
 def tokens(text: str) -> list[Token]:
