@@ -379,6 +379,15 @@ def test_each_type_is_read_in_both_languages(
     assert (value, qualifier) in found, found
 
 
+def test_a_person_is_labelled_by_an_apposition(sentence: Any) -> None:
+    after = sentence("General Abdourahamane Tiani, the head of the presidential guard, spoke.")
+    before = sentence("Le chef de la junte, le colonel Assimi Goïta, a parlé.", "fr")
+    assert [s.label for s in after] == ["Head of the presidential guard"]
+    assert [(s.label, s.quote) for s in before] == [
+        ("Chef de la junte", "Le chef de la junte, le colonel Assimi Goïta")
+    ]
+
+
 def test_a_source_language_label_is_drafted(sentence: Any) -> None:
     english = sentence("The convoy consisted of 119 vehicles.")
     french = sentence("Le convoi comptait 119 véhicules blindés.", "fr")
@@ -405,6 +414,11 @@ VAGUE = [
     ("fr", "De 200 à 300 morts selon les sources."),
     ("fr", "Une femme de 34 ans et un homme âgé de 45 ans ont été blessés."),
     ("fr", "Deux responsables ont parlé, selon trois témoins."),
+    # numbers that name, tell the time, an age or money
+    ("en", "The regiment moved to base No. 5, and a man aged 45 ran it."),
+    ("en", "A 6.8-magnitude quake struck at 11:11 pm (2211 GMT)."),
+    ("en", "Donors pledged $500 and 300 euros."),
+    ("fr", "La réunion a commencé à 15 heures au poste n° 3."),
 ]
 
 
@@ -413,6 +427,20 @@ def test_vague_or_bounded_figures_are_never_a_number(
     sentence: Any, language: str, text: str
 ) -> None:
     assert [s for s in sentence(text, language) if s.value.number is not None] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Talks were held on October 2-3."),
+        ("en", "Talks were held on 2 and 3 October."),
+        ("en", "The 2022-2023 season ended."),
+        ("fr", "Les combats du 2 au 5 octobre ont fait rage."),
+        ("fr", "Dans les années 1990, le camp était vide."),
+    ],
+)
+def test_a_range_or_a_decade_is_not_one_date(sentence: Any, language: str, text: str) -> None:
+    assert sentence(text, language) == []
 
 
 def test_a_bounded_date_is_left_out(sentence: Any) -> None:

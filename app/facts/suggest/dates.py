@@ -29,6 +29,12 @@ _MONTH_ALONE_AFTER = {
     "en": ("in", "since", "by", "until", "from", "during", "last", "next", "this", "of"),
     "fr": ("en", "depuis", "d'ici", "de", "d'", "dès", "jusqu'en", "mois de", "mois d'"),
 }
+# A date that is one end of a range ("October 2-3", "2 and 3 October", "2022-2023", "from 2012
+# to 2015") is not one date: it is claimed, so no other reader takes its digits, and left out.
+_RANGE_AFTER = re.compile(rf"^{SPACE}*(?:[-–]|to|au|à){SPACE}*\d", re.IGNORECASE)
+_RANGE_BEFORE = re.compile(
+    rf"(?:\d{SPACE}*(?:[-–]|to|au|à)|(?<!\d)\d{{1,2}}{SPACE}+(?:and|et)){SPACE}*$", re.IGNORECASE
+)
 # A month or a year alone is background more often than a key fact, unless it starts or ends a
 # period ("since", "by"), recurs, or stands in the headline (the orchestrator raises those).
 VAGUE = 0.5
@@ -186,6 +192,10 @@ class _Reader:
         """Claim [start, end), then add the date with the qualifier written before it."""
         if not self.taken.add(start, end):
             return
+        if _RANGE_AFTER.match(self.text[end : end + 8]) or _RANGE_BEFORE.search(
+            self.text[max(0, start - 12) : start]
+        ):
+            return
         qualifier: Qualifier | None = None
         before = phrase_before(self.text, start, self.words.date_qualifiers)
         if before is not None:
@@ -287,6 +297,9 @@ class _Reader:
         for match in self.names.year.finditer(self.text):
             start, end = match.start(), match.end()
             if not self.free(start, end) or phrase_after(self.text, end, units) is not None:
+                continue
+            if phrase_before(self.text, start, ("années", "decade of the")) is not None:
+                self.taken.add(start, end)  # "les années 1990": a decade
                 continue
             part = self.part_before(start)  # "fin 2023", "late 2023": the year is what we know
             self.add(

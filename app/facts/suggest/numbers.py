@@ -45,7 +45,12 @@ _NOT_A_FIGURE = re.compile(
     re.IGNORECASE,
 )
 # Before the digits: money (no type states it) or a time ("11:11").
-_MONEY_OR_TIME_BEFORE = re.compile(rf"(?:[$€£¥]|\bUS\$|:){SPACE}*$")
+# Before the digits: money (no type states it), a time ("11:11"), a number that names ("No. 5",
+# "n° 3", "#2") or an age ("aged 45", "âgé de 45").
+_NOT_A_FIGURE_BEFORE = re.compile(
+    rf"(?:[$€£¥#:]|\bUS\$|\b[Nn][o°º]\.|\b[Nn]°|\bnumber|\bnuméro|\baged|\bâgée?s?{SPACE}+de)"
+    rf"{SPACE}*$"
+)
 _NUMBER_WORDS = {
     "en": "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
@@ -190,6 +195,14 @@ def _is_age(sentence: str, start: int, end: int, words: Lexicon) -> bool:
     return bool(_APPOSED.search(before)) and bool(re.match(r"[,)]|$", sentence[end : end + 1]))
 
 
+_AT_TIME = re.compile(rf"\b(?:à|vers|dès|avant|après|jusqu'à|at|by|until){SPACE}*$", re.IGNORECASE)
+
+
+def _is_time(sentence: str, start: int, number: Decimal) -> bool:
+    """ "à 15 heures", "vers 8 heures": an hour of the day, not a duration."""
+    return number <= 24 and bool(_AT_TIME.search(sentence[max(0, start - 12) : start]))
+
+
 def _part_of_name(sentence: str, start: int) -> bool:
     """ "Boeing 737", "COVID-19", "Article 5": a number that names, not counts."""
     before = tokens(sentence[max(0, start - 30) : start])
@@ -216,7 +229,7 @@ def find_numbers(sentence: str, language: str, taken: Spans | None = None) -> li
             continue
         if _NOT_A_FIGURE.match(sentence[end : end + 12]) or _part_of_name(sentence, start):
             continue
-        if _MONEY_OR_TIME_BEFORE.search(sentence[max(0, start - 4) : start]):
+        if _NOT_A_FIGURE_BEFORE.search(sentence[max(0, start - 12) : start]):
             continue
         if _in_range(sentence, start, end, words):
             continue
@@ -254,6 +267,8 @@ def _read(
     unit = phrase_after(sentence, at, units)
     if unit is not None and re.match(rf"{SPACE}*\d", sentence[unit[1] : unit[1] + 3]):
         return None  # "10 h 30": a time of day
+    if unit is not None and units[unit[0]] == "duration-hour" and _is_time(sentence, start, number):
+        return None  # "à 15 heures": a time of day
     is_years = unit is not None and units[unit[0]] == "duration-year"
     if unit is not None and is_years and _is_age(sentence, first, unit[1], words):
         return None  # "Halima, 34 ans,", "a 45-year-old man": an age, not a duration
