@@ -16,10 +16,12 @@ import time
 from collections.abc import Callable
 
 import pytest
+from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.content.segment import split_sentences
+from app.i18n.locales import lookup, negotiate, parse_accept_language
 
 MAX_RATIO = 2.5
 _REPEATS = 5
@@ -122,3 +124,57 @@ _SEGMENTER_ALPHABET = ".!?… \u202f\u00a0\"'“”‘’«»()[]xYMrBJh8e"
 @given(st.text(_SEGMENTER_ALPHABET, min_size=1, max_size=8))
 def test_segmenter_is_linear_on_generated_units(unit: str) -> None:
     assert growth(_segment_en, unit) <= MAX_RATIO
+
+
+def test_language_lookup_is_linear_in_subtags() -> None:
+    assert growth(lookup, "-a", "fr") <= MAX_RATIO
+
+
+@pytest.mark.parametrize("unit", ["-a", "-a1b2c3d4", "a", ",", ";", ";q=0.5", "fr,", " "])
+def test_accept_language_is_linear(unit: str) -> None:
+    assert growth(parse_accept_language, unit, "fr") <= MAX_RATIO
+
+
+@pytest.mark.parametrize("unit", ["-a", "-abcdefgh", "a"])
+def test_query_tag_is_linear(unit: str) -> None:
+    assert growth(lambda tag: negotiate(None, tag, None), unit, "fr") <= MAX_RATIO
+
+
+_HEADER_TOKENS = ["-", "a", "1", "-CA", "fr", ",", ";", "q=0.5", "q=0", " ", "*", "="]
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(st.lists(st.sampled_from(_HEADER_TOKENS), min_size=1, max_size=6).map("".join))
+def test_negotiation_is_linear_on_generated_headers(unit: str) -> None:
+    assert growth(lambda header: negotiate(None, None, header), unit, "fr") <= MAX_RATIO
+
+
+def test_a_60_kb_accept_language_costs_no_more_than_twice_a_30_kb_one(
+    client: FlaskClient,
+) -> None:
+    def get(header: str) -> object:
+        return client.get("/healthz", headers={"Accept-Language": header})
+
+    half, full = "fr" + "-a" * 15_000, "fr" + "-a" * 30_000
+    assert len(full) == 60_002
+    assert ratio(get, half, full) <= MAX_RATIO
+
+
+_SUBTAGS = st.lists(st.from_regex(r"[A-Za-z0-9]{1,8}", fullmatch=True), min_size=1, max_size=3)
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(_SUBTAGS.map(lambda subtags: "".join(f"-{s}" for s in subtags)))
+def test_negotiation_is_linear_on_generated_long_tags(unit: str) -> None:
+    assert growth(lambda header: negotiate(None, None, header), unit, "fr") <= MAX_RATIO
+    assert growth(lambda query: negotiate(None, query, None), unit, "fr") <= MAX_RATIO
