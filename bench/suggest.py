@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
-from app.content.model import Article  # noqa: E402
 from app.content.folder import PlainScalarsLoader, load_article  # noqa: E402
+from app.content.model import Article  # noqa: E402
 from app.facts.schemas import FactsFileSchema  # noqa: E402
 from app.facts.suggest import DEFAULT_MIN_CONFIDENCE, suggest_facts  # noqa: E402
 from app.facts.suggest.evaluate import score  # noqa: E402

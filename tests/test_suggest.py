@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.config import PROJECT_ROOT
-from app.content.model import Article
 from app.content.folder import PlainScalarsLoader, load_article
+from app.content.model import Article
 from app.facts.schemas import FACT_ID, FactSchema, FactsFileSchema
 from app.facts.suggest import Suggestion, suggest_facts
 from app.facts.suggest.dates import find_dates, resolve_weekday, resolve_year

@@ -6,7 +6,7 @@ from flask import Flask, Response, g, request
 from flask_babel import Babel
 
 from app.config import PROJECT_ROOT
-from app.i18n.locales import LANGUAGE_TAG, SUPPORTED_LANGUAGES, Negotiated, negotiate
+from app.i18n.locales import SUPPORTED_LANGUAGES, Negotiated, negotiate
 
 __all__ = ["SUPPORTED_LANGUAGES", "Negotiated", "current", "init_app"]
 
@@ -24,9 +24,8 @@ def current() -> Negotiated:
 def _negotiate_request() -> None:
     prefix = (request.view_args or {}).get("lang")
     path_language = prefix if prefix in SUPPORTED_LANGUAGES else None
+    # A ?lang= that is no language tag is ignored here; the API's schema reports it.
     query = request.args.get("lang")
-    if query is not None and not LANGUAGE_TAG.match(query):
-        query = None  # the API's schema reports it; pages just ignore it
     g.negotiated = negotiate(path_language, query, request.headers.get("Accept-Language"))
 
 

@@ -24,10 +24,24 @@ REGIONAL_LOCALES: dict[str, tuple[str, ...]] = {
     "fr": ("fr", "fr_CA", "fr_CH"),
 }
 
-#: A BCP 47 language tag, loosely: letters, then subtags of letters and digits.
-LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
-_Q_VALUE = re.compile(r"^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$")
+#: The longest tag we read: RFC 5646 (section 4.4.1) asks implementations to keep 35
+#: characters, which holds every registered tag; longer ones are ignored as malformed.
+MAX_TAG_LENGTH = 35
+#: Subtags per tag: language, extlang, script, region and a few variants or extensions.
+MAX_SUBTAGS = 8
+#: A BCP 47 language tag, loosely: letters, then subtags of letters and digits. The lookahead
+#: reads at most MAX_TAG_LENGTH + 1 characters, so a huge value fails at once. `$`, not `\Z`,
+#: keeps the pattern valid in JSON Schema (the OpenAPI document); use fullmatch.
+LANGUAGE_TAG = re.compile(
+    rf"^(?=[A-Za-z0-9-]{{1,{MAX_TAG_LENGTH}}}$)"
+    rf"[A-Za-z]{{1,8}}(?:-[A-Za-z0-9]{{1,8}}){{0,{MAX_SUBTAGS - 1}}}$"
+)
+_Q_VALUE = re.compile(r"^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)\Z")
 _MAX_HEADER_ITEMS = 32
+_MAX_PARAMETERS = 4
+#: Only headers this short are cached: browsers send 20-60 characters, and a cache keyed by
+#: raw header values of any length grows with whatever clients send (RFC 9110 sets no limit).
+CACHEABLE_HEADER_LENGTH = 256
 
 Source = Literal["path", "query", "header", "default"]
 
@@ -63,13 +77,15 @@ def primary(tag: str) -> str:
 
 def lookup(tag: str) -> str | None:
     """RFC 4647 lookup of *tag* among the supported languages."""
-    subtags = tag.lower().split("-")
-    while subtags:
-        candidate = "-".join(subtags)
-        if candidate in SUPPORTED_LANGUAGES:
-            return candidate
-        subtags.pop()
-    return None
+    # Truncating subtag by subtag is the longest supported range that is the tag itself or
+    # a prefix of it ending at a "-"; checked that way, the work is linear in the tag.
+    lowered = tag.lower()
+    found: str | None = None
+    for language in SUPPORTED_LANGUAGES:
+        if lowered == language or lowered.startswith(language + "-"):
+            if found is None or len(language) > len(found):
+                found = language
+    return found
 
 
 @lru_cache(maxsize=256)
@@ -85,20 +101,35 @@ def formatting_locale(tag: str, language: str) -> Locale:
     return Locale.parse(language)
 
 
-@lru_cache(maxsize=1024)
 def parse_accept_language(header: str) -> tuple[str, ...]:
     """Return the tags of an Accept-Language header, best first; q=0 and junk dropped.
 
-    Never raises: malformed items are skipped, as RFC 9110 lets a server ignore them.
+    Never raises: malformed items (and tags over MAX_TAG_LENGTH characters or MAX_SUBTAGS
+    subtags) are skipped, as RFC 9110 lets a server ignore them. Only the first 32 items
+    count. Linear in the header; only short headers are cached.
     """
+    if len(header) <= CACHEABLE_HEADER_LENGTH:
+        return _parse_cached(header)
+    return _parse(header)
+
+
+@lru_cache(maxsize=1024)
+def _parse_cached(header: str) -> tuple[str, ...]:
+    """The parse of a short header: at most 1024 keys of CACHEABLE_HEADER_LENGTH characters."""
+    return _parse(header)
+
+
+def _parse(header: str) -> tuple[str, ...]:
     weighted: list[tuple[float, int, str]] = []
-    for position, item in enumerate(header.split(",")[:_MAX_HEADER_ITEMS]):
+    # maxsplit keeps the items past the 32nd in one piece, which is then dropped unread.
+    for position, item in enumerate(header.split(",", _MAX_HEADER_ITEMS)[:_MAX_HEADER_ITEMS]):
         tag, _, params = item.strip().partition(";")
         tag = tag.strip()
-        if not LANGUAGE_TAG.match(tag) and tag != "*":
+        if not LANGUAGE_TAG.fullmatch(tag) and tag != "*":
             continue
         quality = 1.0
-        for param in params.split(";"):
+        # Only q is defined (RFC 9110); a few parameters are plenty, the rest is not read.
+        for param in params.split(";", _MAX_PARAMETERS)[:_MAX_PARAMETERS]:
             name, _, value = param.strip().partition("=")
             if name.strip().lower() == "q":
                 value = value.strip()
@@ -111,7 +142,12 @@ def parse_accept_language(header: str) -> tuple[str, ...]:
 def negotiate(
     path_language: str | None, query: str | None, accept_language: str | None
 ) -> Negotiated:
-    """Choose the language for a request from its three possible sources."""
+    """Choose the language for a request from its three possible sources.
+
+    A *query* that is not a language tag (see LANGUAGE_TAG) is ignored.
+    """
+    if query is not None and not LANGUAGE_TAG.fullmatch(query):
+        query = None
     if path_language is not None:
         language = path_language
         region = query if query and primary(query) == language else language
