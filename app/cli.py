@@ -240,6 +240,37 @@ def translate_command(slug: str, target: str, no_machine: bool) -> None:
     )
 
 
+@main.group("facts")
+def facts_group() -> None:
+    """Draft key facts from an article's text, and accept them."""
+
+
+@facts_group.command("suggest")
+@click.argument("slug")
+def facts_suggest(slug: str) -> None:
+    """Print candidate facts for SLUG (facts.yaml's shape, with quote offsets and confidence)."""
+    from app.content.folder import dump_yaml
+    from app.exchange.suggestions import as_data, suggestions
+
+    database = open_database()
+    found = _fail_on_content_errors(lambda: suggestions(database, slug))
+    click.echo(
+        dump_yaml({"suggestions": [as_data(s) for s in found]}, leaves_inline=True), nl=False
+    )
+
+
+@facts_group.command("accept")
+@click.argument("slug")
+@click.argument("ids", nargs=-1, required=True)
+def facts_accept(slug: str, ids: tuple[str, ...]) -> None:
+    """Add the suggestions IDS to SLUG's published facts (a new version of the article)."""
+    from app.exchange.suggestions import accept
+
+    database = open_database()
+    accepted = _fail_on_content_errors(lambda: accept(database, slug, list(ids)))
+    click.echo(f"{slug}: accepted {', '.join(accepted)}")
+
+
 def _register() -> None:
     from app.cli_models import models
 
