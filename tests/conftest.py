@@ -18,10 +18,8 @@ from tests.store import database_from, seed_url
 
 DATA_DIR = PROJECT_ROOT / "data"
 SLUG = "mali-army-convoy-kidal"
-#: The wire copy as received; source.txt is kept byte for byte (a test checks it against
-#: the newsroom's original when that is at hand).
+#: The wire copy as received; source.txt is kept byte for byte (a test checks its sha256).
 SEED = DATA_DIR / "articles" / SLUG / "source.txt"
-ORIGINAL_SEED = PROJECT_ROOT.parent / "shared" / "seed" / "mali-army-convoy-kidal.txt"
 #: Tiny real argos packages that memorize the seed (built by scripts/build-fixture-models).
 FIXTURE_MODELS = PROJECT_ROOT / "tests" / "fixtures" / "models"
 
