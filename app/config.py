@@ -35,6 +35,9 @@ DEFAULTS: dict[str, Any] = {
     "EMBED_FRAME_ANCESTORS": "*",
     # Absolute base URL for links in feeds and embeds; empty means "from the request".
     "PUBLIC_URL": "",
+    # Host names the service answers for (".news.example": it and every name below it); any
+    # other Host gets a 400. Empty: any well-formed host (app/http/hosts.py).
+    "TRUSTED_HOSTS": (),
 }
 
 
@@ -52,6 +55,7 @@ _CONVERTERS: dict[str, Any] = {
     "INTRA_THREADS": int,
     "TRANSLATE_MAX_ITEMS": int,
     "TRANSLATE_MAX_CHARS": int,
+    "TRUSTED_HOSTS": str.split,
 }
 
 
