@@ -1,4 +1,5 @@
-"""A request body without a Content-Length (chunked) is held to the limit: 413 beyond, not cut."""
+"""Request bodies are held to the limit: a 413 beyond it, never a body cut at it; and under the
+production server the client gets to read that 413."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 import shutil
 import subprocess
 from collections.abc import Iterator
+from contextlib import closing
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -33,12 +35,16 @@ def translate_json(padding: int) -> bytes:
 
 
 FORM = "application/x-www-form-urlencoded"
-# (path, content type, body): over the limit by one byte, by a little, by a lot.
+# (path, content type, body): over the limit by one byte, or by a few.
 OVER = [
     ("/translate", FORM, form(LIMIT - len(form(0)) + 1)),
     ("/translate", FORM, form(LIMIT)),
-    ("/translate", FORM, form(10 * LIMIT)),
     ("/api/v1/translate", "application/json", translate_json(LIMIT)),
+]
+# Far over it: only in the test client. Under granian the 413 goes out while the client still
+# sends, and granian may close the connection under it (a broken pipe, nothing of ours).
+FAR_OVER = [
+    ("/translate", FORM, form(10 * LIMIT)),
     ("/api/v1/translate", "application/json", translate_json(10 * LIMIT)),
 ]
 # (path, content type, body, the translation): at the limit exactly, under it, tiny.
@@ -74,7 +80,9 @@ def post_in_test_client(app: Flask, path: str, content_type: str, body: bytes) -
     )
 
 
-@pytest.mark.parametrize(("path", "content_type", "body"), OVER, ids=ids(OVER))
+@pytest.mark.parametrize(
+    ("path", "content_type", "body"), OVER + FAR_OVER, ids=ids(OVER + FAR_OVER)
+)
 def test_a_chunked_body_over_the_limit_is_a_413(
     app: Flask, path: str, content_type: str, body: bytes
 ) -> None:
@@ -105,21 +113,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
 
 def post_chunked(port: int, path: str, content_type: str, body: bytes) -> tuple[Any, ...]:
     """POST *body* in 8 KiB chunks over a raw connection; then GET on the same connection."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    connection.putrequest("POST", path)
-    connection.putheader("Content-Type", content_type)
-    connection.putheader("Transfer-Encoding", "chunked")
-    connection.endheaders()
-    for start in range(0, len(body), 8192):
-        chunk = body[start : start + 8192]
-        connection.send(b"%x\r\n%s\r\n" % (len(chunk), chunk))
-    connection.send(b"0\r\n\r\n")
-    response = connection.getresponse()
-    answer = response.read()
-    connection.request("GET", "/healthz")  # the connection is still in step
-    after = connection.getresponse()
-    after.read()
-    connection.close()
+    with closing(http.client.HTTPConnection("127.0.0.1", port, timeout=10)) as connection:
+        connection.putrequest("POST", path)
+        connection.putheader("Content-Type", content_type)
+        connection.putheader("Transfer-Encoding", "chunked")
+        connection.endheaders()
+        for start in range(0, len(body), 8192):
+            chunk = body[start : start + 8192]
+            connection.send(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        connection.send(b"0\r\n\r\n")
+        response = connection.getresponse()
+        answer = response.read()
+        connection.request("GET", "/healthz")  # the connection is still in step
+        after = connection.getresponse()
+        after.read()
     return response.status, response.getheader("Content-Type"), answer, after.status
 
 
@@ -144,16 +151,11 @@ def test_granian_reads_a_chunked_body_within_the_limit_whole(
 
 
 def test_a_body_with_content_length_is_unchanged_under_granian(server: int) -> None:
-    connection = http.client.HTTPConnection("127.0.0.1", server, timeout=10)
-    connection.request(
-        "POST",
-        "/translate",
-        body=form(10),
-        headers={"Content-Type": "application/x-www-form-urlencoded"},
-    )
-    response = connection.getresponse()
-    assert (response.status, json.loads(response.read())) == (200, {"translatedText": "Kidal"})
-    connection.close()
+    with closing(http.client.HTTPConnection("127.0.0.1", server, timeout=10)) as connection:
+        connection.request("POST", "/translate", body=form(10), headers={"Content-Type": FORM})
+        response = connection.getresponse()
+        answer = response.status, json.loads(response.read())
+    assert answer == (200, {"translatedText": "Kidal"})
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl speaks HTTP/2; the stdlib does not")
@@ -169,6 +171,42 @@ def test_granian_holds_an_http2_body_without_length_to_the_limit(
         input=translate_json(padding),
         capture_output=True,
         timeout=20,
-        check=True,
+        check=False,
     )
     assert found.stdout.decode() == f"2 {status}"
+
+
+def post_sized(port: int, body: bytes) -> tuple[int, int]:
+    """POST *body* with its Content-Length; the status, then a GET's on the same connection."""
+    with closing(http.client.HTTPConnection("127.0.0.1", port, timeout=10)) as connection:
+        headers = {"Content-Type": "application/json"}
+        connection.request("POST", "/api/v1/translate", body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        connection.request("GET", "/healthz")
+        after = connection.getresponse()
+        after.read()
+    return response.status, after.status
+
+
+def test_granian_delivers_the_413_for_a_declared_body_a_little_over_the_limit(
+    server: int,
+) -> None:
+    # Answered before the body was read, this 413 was lost to a closed connection 35 times
+    # in 40: ten in a row show it is not.
+    found = [post_sized(server, translate_json(LIMIT)) for _ in range(10)]
+    assert found == [(413, 200)] * 10
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl speaks HTTP/2; the stdlib does not")
+def test_granian_delivers_the_413_for_a_declared_body_over_http2(server: int) -> None:
+    command = ["curl", "-s", "--http2-prior-knowledge", "--data-binary", "@-", "-o", "/dev/null"]
+    command += ["-H", "Content-Type: application/json", "-w", "%{http_version} %{http_code}"]
+    command += [f"http://127.0.0.1:{server}/api/v1/translate"]
+    found = [
+        subprocess.run(
+            command, input=translate_json(LIMIT), capture_output=True, timeout=20, check=False
+        ).stdout.decode()
+        for _ in range(10)
+    ]
+    assert found == ["2 413"] * 10

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import logging
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -254,13 +255,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int,
 
 
 def raw_get(server: tuple[str, int, Path], path: str, host: str) -> http.client.HTTPResponse:
-    connection = http.client.HTTPConnection(server[0], server[1], timeout=10)
-    connection.putrequest("GET", path, skip_host=True)
-    connection.putheader("Host", host)
-    connection.endheaders()
-    response = connection.getresponse()
-    response.read()
-    connection.close()
+    with closing(http.client.HTTPConnection(server[0], server[1], timeout=10)) as connection:
+        connection.putrequest("GET", path, skip_host=True)
+        connection.putheader("Host", host)
+        connection.endheaders()
+        response = connection.getresponse()
+        response.read()
     return response
 
 
