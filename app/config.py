@@ -33,7 +33,8 @@ DEFAULTS: dict[str, Any] = {
     "RESPONSE_MEMO": True,
     # Who may frame the embed pages (CSP frame-ancestors source list); other pages: 'self'.
     "EMBED_FRAME_ANCESTORS": "*",
-    # Absolute base URL for links in feeds and embeds; empty means "from the request".
+    # Absolute base URL for links in feeds and embeds, and for redirects; empty means links
+    # from the request's host and relative redirects (app/http/hosts.py).
     "PUBLIC_URL": "",
     # Host names the service answers for (".news.example": it and every name below it); any
     # other Host gets a 400. Empty: any well-formed host (app/http/hosts.py).
