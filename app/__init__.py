@@ -20,12 +20,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.update(test_config)
 
-    from app import content, errors, facts, health, http, i18n, security, translation
+    from app import content, errors, facts, health, i18n, security, translation
     from app.api import init_app as init_api
+    from app.http import inbound
     from app.web import init_app as init_web
 
     i18n.init_app(app)
-    http.init_app(app)
+    inbound.init_app(app)
     content.init_app(app)
     facts.init_app(app)
     translation.init_app(app)
