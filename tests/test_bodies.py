@@ -16,8 +16,6 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 
-from app import create_app
-from tests.conftest import DATA_DIR
 from tests.granian import granian
 from tests.test_errors import assert_problem
 
@@ -62,11 +60,6 @@ WITHIN = [
 
 def ids(cases: list[Any]) -> list[str]:
     return [f"{case[0]} {len(case[2])} bytes" for case in cases]
-
-
-@pytest.fixture(scope="module")
-def app() -> Flask:
-    return create_app({"TESTING": True, "DATA_DIR": DATA_DIR})
 
 
 def post_in_test_client(app: Flask, path: str, content_type: str, body: bytes) -> Any:

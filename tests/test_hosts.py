@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import http.client
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import config, create_app
-from tests.conftest import DATA_DIR, SLUG
+from tests.conftest import SLUG
 from tests.granian import granian
 from tests.test_errors import assert_problem
 
@@ -42,6 +42,8 @@ BAD_HOSTS = [
     "[::1]junk",
     "news.example:80:80",
 ]
+#: The settings that say where the session app's content and models are.
+CONTENT = ("DATA_DIR", "DATABASE_URL", "MODELS_DIR")
 GOOD_HOSTS = ["news.example", "News.Example:8080", "127.0.0.1:8000", "[::1]:8000", "localhost"]
 
 
@@ -67,13 +69,23 @@ def records() -> Iterator[Records]:
         logger.removeHandler(handler)
 
 
-def make(**settings: Any) -> Flask:
-    return create_app({"TESTING": False, "DATA_DIR": DATA_DIR, **settings})
+Make = Callable[..., Flask]
 
 
 @pytest.fixture(scope="module")
-def production() -> Flask:
-    """As deployed: errors are handled, not raised into the test."""
+def make(app: Flask) -> Make:
+    """Apps as deployed (errors handled, not raised into the test) on the session app's content,
+    with other settings."""
+    content = {name: app.config[name] for name in CONTENT if app.config.get(name)}
+
+    def build(**settings: Any) -> Flask:
+        return create_app({**content, "TESTING": False, **settings})
+
+    return build
+
+
+@pytest.fixture(scope="module")
+def production(make: Make) -> Flask:
     return make(PUBLIC_URL="https://news.example")
 
 
@@ -115,7 +127,7 @@ def test_well_formed_hosts_are_served(production: Flask, host: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def trusting() -> Flask:
+def trusting(make: Make) -> Flask:
     return make(TRUSTED_HOSTS="news.example .cdn.example")
 
 
@@ -160,13 +172,13 @@ def test_trusted_hosts_come_from_the_environment_space_separated() -> None:
     assert found == {"TRUSTED_HOSTS": ["news.example", ".cdn.example"]}
 
 
-def test_an_international_trusted_host_matches_its_ascii_form() -> None:
+def test_an_international_trusted_host_matches_its_ascii_form(make: Make) -> None:
     client = make(TRUSTED_HOSTS="dépêche.example").test_client()
     assert client.get(PAGE, headers={"Host": "xn--dpche-bsai.example"}).status_code == 200
 
 
 @pytest.mark.parametrize("value", ["news example", "a..b", "news.example:http", "[::1"])
-def test_a_trusted_host_that_is_no_host_stops_start_up(value: str) -> None:
+def test_a_trusted_host_that_is_no_host_stops_start_up(make: Make, value: str) -> None:
     with pytest.raises(ValueError, match="TRUSTED_HOSTS"):
         make(TRUSTED_HOSTS=[value])
 
@@ -189,7 +201,7 @@ def location(client: FlaskClient, url: str, **headers: str) -> tuple[int, str, s
     ],
 )
 def test_without_a_public_url_redirects_are_relative(
-    url: str, headers: dict[str, str], expected: str
+    make: Make, url: str, headers: dict[str, str], expected: str
 ) -> None:
     # nginx's `proxy_set_header Host $host` drops the port the reader used: a Location built
     # from that Host sent them to port 80.
@@ -210,7 +222,9 @@ def test_without_a_public_url_redirects_are_relative(
         ("https://example.org/news", "/", "https://example.org/news/en/"),
     ],
 )
-def test_with_a_public_url_redirects_start_from_it(base: str, url: str, expected: str) -> None:
+def test_with_a_public_url_redirects_start_from_it(
+    make: Make, base: str, url: str, expected: str
+) -> None:
     status, found, body = location(make(PUBLIC_URL=base).test_client(), url, Host="10.0.0.7:8000")
     assert 300 <= status < 400
     assert found == expected
@@ -221,7 +235,9 @@ def test_with_a_public_url_redirects_start_from_it(base: str, url: str, expected
 # Start-up
 
 
-def test_production_start_up_warns_when_links_would_follow_any_host(records: Records) -> None:
+def test_production_start_up_warns_when_links_would_follow_any_host(
+    make: Make, records: Records
+) -> None:
     make()
     (warning,) = [r for r in records.records if r.name == "depeche.startup"]
     assert warning.levelno == logging.WARNING
@@ -238,7 +254,7 @@ def test_production_start_up_warns_when_links_would_follow_any_host(records: Rec
     ],
 )
 def test_no_start_up_warning_when_a_base_is_set_or_in_tests(
-    records: Records, settings: dict[str, Any]
+    make: Make, records: Records, settings: dict[str, Any]
 ) -> None:
     make(**settings)
     assert [r for r in records.records if r.name == "depeche.startup"] == []
