@@ -89,8 +89,10 @@ def make_run(folder: Path) -> Iterator[Run]:
     """`make run` on a free port; whatever happens, nothing it started outlives the test."""
     port = free_port()
     log = folder / f"make-run-{port}.log"
-    # A `make test` above us must not lend its jobserver or flags to this make.
+    # A `make test` above us must not lend its jobserver or flags to this make; a database,
+    # wherever `make run` sets one up, is the test's own (the runs of one test share it).
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    env["DEPECHE_DATABASE_URL"] = f"sqlite:///{folder / 'store.sqlite3'}"
     with log.open("wb") as out:
         process = subprocess.Popen(
             ["make", "--no-print-directory", "run", "HOST=127.0.0.1", f"PORT={port}"],
