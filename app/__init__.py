@@ -19,9 +19,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from app import errors, health, i18n, publication, security, store, translation
     from app.api import init_app as init_api
+    from app.http import inbound
     from app.web import init_app as init_web
 
     i18n.init_app(app)
+    inbound.init_app(app)
     store.init_app(app)
     translation.init_app(app)
     publication.init_app(app)

@@ -42,8 +42,12 @@ DEFAULTS: dict[str, Any] = {
     "RESPONSE_MEMO": True,
     # Who may frame the embed pages (CSP frame-ancestors source list); other pages: 'self'.
     "EMBED_FRAME_ANCESTORS": "*",
-    # Absolute base URL for links in feeds and embeds; empty means "from the request".
+    # Absolute base URL for links in feeds and embeds, and for redirects; empty means links
+    # from the request's host and relative redirects (app/http/hosts.py).
     "PUBLIC_URL": "",
+    # Host names the service answers for (".news.example": it and every name below it); any
+    # other Host gets a 400. Empty: any well-formed host (app/http/hosts.py).
+    "TRUSTED_HOSTS": (),
 }
 
 
@@ -64,6 +68,7 @@ _CONVERTERS: dict[str, Any] = {
     "INTRA_THREADS": int,
     "TRANSLATE_MAX_ITEMS": int,
     "TRANSLATE_MAX_CHARS": int,
+    "TRUSTED_HOSTS": str.split,
 }
 
 

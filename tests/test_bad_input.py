@@ -78,6 +78,9 @@ CASES: list[tuple[str, str, dict[str, Any], int, str]] = [
     ("GET", f"/oembed?url={OURS}&format=xml", {}, 501, "problem"),
     ("GET", f"/oembed?url={OURS}&maxwidth=-5", {}, 422, "problem"),
     ("GET", f"/oembed?url={OURS}/../../../etc/passwd", {}, 404, "problem"),
+    ("GET", PAGE, {"headers": {"Host": "a" * 64 + ".example"}}, 400, "html"),
+    ("GET", ARTICLE, {"headers": {"Host": "a..b"}}, 400, "problem"),
+    ("GET", "/fr", {"headers": {"Host": f"{SCRIPT}.example"}}, 400, "html"),
 ]
 
 

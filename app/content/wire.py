@@ -14,7 +14,14 @@ PROMO_LINES = (
     re.compile(r"^Je m['’]abonne$"),
     re.compile(r"^Emportez l['’]actualité internationale partout avec vous"),
 )
-SEE_ALSO = re.compile(r"^(?:See also|À lire aussi|Lire aussi)\s*(?P<title>\S.*)$")
+#: "See also…" lines, in any case: "See alsoTitle" (the web desk's glued form), "Lire aussi :
+#: Titre" (French puts a space, often a no-break one, before the colon), "À LIRE AUSSI – Titre",
+#: "Voir aussi". The separator is dropped; a colon inside the title ("Mali : la Minusma") stays.
+#: Possessive runs of spaces keep the match linear however many there are.
+SEE_ALSO = re.compile(
+    r"^(?:see also|(?:[àa] )?lire aussi|voir aussi)\s*+(?::|[-–—](?=\s))?\s*+(?P<title>[^\s:].*)$",
+    re.IGNORECASE,
+)
 CREDIT = re.compile(r"^(?:With|Avec)\s+(?P<agency>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,3})$")
 _SUBHEADING_MAX_WORDS = 12
 _SENTENCE_END = tuple('.!?…:;"»”')

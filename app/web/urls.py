@@ -1,8 +1,9 @@
 """Absolute URLs of our pages, and the way back: which of our pages an absolute URL names.
 
 Links that leave the page (canonical, hreflang, Open Graph, embeds, oEmbed) must be absolute.
-They start from ``DEPECHE_PUBLIC_URL`` when it is set, else from the request's host. A body
-that holds one is therefore cached per base URL as well (the response memo keys on Host).
+They start from ``DEPECHE_PUBLIC_URL`` when it is set, else from the request's host, which
+``app.http.hosts`` has checked (well-formed, and one of ``DEPECHE_TRUSTED_HOSTS`` if that is
+set). A body that holds one is therefore cached per base URL as well (the memo keys on Host).
 """
 
 from __future__ import annotations
@@ -14,13 +15,11 @@ from urllib.parse import unquote, urlsplit
 from flask import current_app, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from app.http.hosts import public_base
+
+__all__ = ["absolute", "public_base", "route_of", "same_site"]
+
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def public_base() -> str:
-    """The site's base URL, without a trailing slash."""
-    configured = str(current_app.config.get("PUBLIC_URL") or "")
-    return (configured or request.host_url).rstrip("/")
 
 
 def absolute(base: str, endpoint: str, **values: Any) -> str:
