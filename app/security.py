@@ -110,7 +110,7 @@ def _secure(response: Response) -> Response:
         # (so no Allow-Credentials, which browsers refuse beside "*" anyway). A 304 needs them
         # too, or a cross-origin script's conditional request fails.
         response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Expose-Headers"] = "ETag, Content-Language"
+        response.headers["Access-Control-Expose-Headers"] = "ETag, Content-Language, Link"
     if response.status_code == 304:
         # A 304 refreshes a stored 200 that has the other headers already (RFC 9111, 4.3.4);
         # the response memo repeats 304s with the same short list.

@@ -116,7 +116,7 @@ def test_json_routes_are_readable_from_any_origin_without_credentials(
 ) -> None:
     response = client.get(url, headers={"Origin": "https://reader.example"})
     assert response.headers["Access-Control-Allow-Origin"] == "*"
-    assert response.headers["Access-Control-Expose-Headers"] == "ETag, Content-Language"
+    assert response.headers["Access-Control-Expose-Headers"] == "ETag, Content-Language, Link"
     assert "Access-Control-Allow-Credentials" not in response.headers
     assert "Content-Security-Policy" not in response.headers  # JSON, never rendered
 
