@@ -1,0 +1,1 @@
+"""HTTP plumbing any layer may use: client addresses, rate limits, cross-origin writes."""
