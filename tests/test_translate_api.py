@@ -286,3 +286,28 @@ def test_forwarded_for_counts_only_behind_a_trusted_proxy(tmp_path: Path) -> Non
         headers={"X-Forwarded-For": "192.0.2.1"},
     )
     assert loopback_behind.status_code == 429  # the proxy's own address is not the client's
+
+
+def test_the_libretranslate_client_works_against_granian(tmp_path: Path, models_dir: Path) -> None:
+    """libretranslatepy, unchanged, against the production server on loopback."""
+    from libretranslatepy import LibreTranslateAPI
+
+    from tests.granian import granian
+
+    with granian(
+        tmp_path / "granian.log",
+        DEPECHE_DATA_DIR=str(DATA_DIR),
+        DEPECHE_MODELS_DIR=str(models_dir),
+        DEPECHE_BEAM_SIZE="1",
+    ) as base:
+        client = LibreTranslateAPI(base)
+        assert client.translate("Kidal has been under their control ever since.", "en", "fr") == (
+            "Kidal est depuis lors restée sous leur contrôle."
+        )
+        assert client.translate(
+            "La Minusma a commencé à rétrocéder ses camps aux autorités maliennes.", "fr", "en"
+        ) == ("MINUSMA has begun to return its camps to the Malian authorities.")
+        assert client.languages() == [
+            {"code": "en", "name": "English", "targets": ["fr"]},
+            {"code": "fr", "name": "French", "targets": ["en"]},
+        ]
