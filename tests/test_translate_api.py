@@ -245,6 +245,7 @@ def test_translation_is_rate_limited_per_client_across_both_routes(tmp_path: Pat
     refused = client.post(API, json=SAME, environ_base=remote)
     assert refused.status_code == 429
     assert refused.mimetype == "application/problem+json"
+    assert "Too many translations" in refused.json["detail"]
     assert int(refused.headers["Retry-After"]) > 0
     libre = client.post("/translate", json=SAME, environ_base=remote)
     assert libre.status_code == 429 and libre.json["error"]

@@ -53,7 +53,13 @@ def init_app(app: Flask) -> None:
         storage_uri=str(app.config["RATE_LIMIT_STORAGE"]),
         headers_enabled=True,
     )
-    shared = limiter.shared_limit(_rate, scope="translate", exempt_when=_exempt)
+    # A request filter runs before any limit is resolved: exempt clients cost nothing.
+    limiter.request_filter(_exempt)
+    shared = limiter.shared_limit(
+        _rate,
+        scope="translate",
+        error_message="Too many translations from this client address; see Retry-After.",
+    )
     for endpoint in TRANSLATE_ENDPOINTS:
         view: Callable[..., Any] = app.view_functions[endpoint]
         app.view_functions[endpoint] = shared(view)
