@@ -34,9 +34,10 @@ DEFAULTS: dict[str, Any] = {
     # Seconds a translation may wait for the engine before a 503 with Retry-After.
     "TRANSLATE_QUEUE_TIMEOUT": 5.0,
     # Concurrent translations share one engine batch: how long (ms) a batch waits for requests
-    # already on their way, and its size in segments (1 = each request alone). Measured best
-    # on 2 vCPUs with the fixture model: docs/performance.md.
-    "TRANSLATE_BATCH_WAIT_MS": 2.0,
+    # already on their way, and its size in segments (1 = each request alone). On 2 vCPUs 0 ms
+    # (what queued while the engine was busy) measured best; 2 and 5 ms no better
+    # (docs/performance.md).
+    "TRANSLATE_BATCH_WAIT_MS": 0.0,
     "TRANSLATE_BATCH_SEGMENTS": 32,
     # Load installed and required models in the background at start-up (/readyz: "loading").
     "WARM_MODELS": True,

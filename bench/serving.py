@@ -150,7 +150,11 @@ def wrk_rate(port: int, script: Path, connections: int) -> tuple[float, int]:
 
 
 def batching(
-    tmp: Path, models: Path, sentences: Sequence[str], configurations: dict[str, dict[str, str]]
+    tmp: Path,
+    models: Path,
+    sentences: Sequence[str],
+    configurations: dict[str, dict[str, str]],
+    connection_counts: Sequence[int] = (1, 8, 32),
 ) -> dict[tuple[str, int], tuple[float, float]]:
     """Per (configuration, connections): req/s, and the workers' CPU ms per request (which
     other load on a shared machine disturbs less); medians of alternating wrk rounds."""
@@ -162,7 +166,7 @@ def batching(
     with ExitStack() as stack:
         for name, settings in configurations.items():
             servers[name] = stack.enter_context(server(tmp, models, **settings))
-        for connections in (1, 8, 32):
+        for connections in connection_counts:
             for _ in range(ROUNDS):
                 for name, (port, pid) in servers.items():
                     used = cpu_seconds(pid)

@@ -49,6 +49,8 @@ class _Job:
     pair: tuple[str, str]
     pieces: Pieces
     run: Run
+    wake: threading.Condition
+    """Notified when the job is done, or when its caller should lead the next batch."""
     started: bool = False
     done: bool = False
     results: list[Any] = field(default_factory=list)
@@ -69,9 +71,12 @@ _visit: contextvars.ContextVar[_Visit | None] = contextvars.ContextVar("visit", 
 class Admission:
     """The per-worker queue in front of one engine (see the module docstring)."""
 
-    def __init__(self, wait: float = 0.002, size: int = 32, timeout: float = 5.0) -> None:
+    def __init__(self, wait: float = 0.0, size: int = 32, timeout: float = 5.0) -> None:
         self.wait, self.size, self.timeout = wait, size, timeout
-        self._cond = threading.Condition()
+        # One lock; each waiter has its own condition, so a finished batch wakes exactly the
+        # callers it answered and the one that leads next, not every thread in the queue.
+        self._lock = threading.Lock()
+        self._gathering = threading.Condition(self._lock)
         self._queue: list[_Job] = []
         self._busy = False
         self._arriving = 0
@@ -81,7 +86,7 @@ class Admission:
     @property
     def waiting(self) -> int:
         """Jobs queued and not started yet."""
-        with self._cond:
+        with self._lock:
             return len(self._queue)
 
     @contextmanager
@@ -89,7 +94,7 @@ class Admission:
         """Announce a request that will translate soon, and cap the segments it may send."""
         visit = _Visit(max_segments)
         token = _visit.set(visit)
-        with self._cond:
+        with self._lock:
             self._arriving += 1
         try:
             yield
@@ -98,11 +103,11 @@ class Admission:
             self._settle(visit)
 
     def _settle(self, visit: _Visit) -> None:
-        with self._cond:
+        with self._lock:
             if visit.arriving:
                 visit.arriving = False
                 self._arriving -= 1
-                self._cond.notify_all()
+                self._gathering.notify()
 
     def check(self, segments: int) -> None:
         """Refuse more segments than the current request may send."""
@@ -112,33 +117,37 @@ class Admission:
 
     def submit(self, pair: tuple[str, str], pieces: Pieces, run: Run) -> list[Any]:
         """Translate *pieces* with *run*, in a batch shared with other callers of *pair*."""
-        job = _Job(pair, pieces, run)
+        job = _Job(pair, pieces, run, threading.Condition(self._lock))
         deadline = time.monotonic() + self.timeout
         visit = _visit.get()
         if visit is not None:
             self._settle(visit)
-        with self._cond:
+        with self._lock:
             self._queue.append(job)
-            self._cond.notify_all()
+            self._gathering.notify()
             while not job.done:
                 if not self._busy:
                     self._busy = True
                     batch = self._gather()
-                    self._cond.release()
+                    self._lock.release()
                     try:
                         self._execute(batch)
                     finally:
-                        self._cond.acquire()
+                        self._lock.acquire()
                         self._busy = False
-                        self._cond.notify_all()
+                        for done in batch:
+                            done.done = True
+                            done.wake.notify()
+                        if self._queue:
+                            self._queue[0].wake.notify()  # the oldest caller leads next
                 elif job.started:
-                    self._cond.wait()
+                    job.wake.wait()
                 else:
                     left = deadline - time.monotonic()
                     if left <= 0:
                         self._queue.remove(job)
                         raise Overloaded(max(1, math.ceil(self.timeout)))
-                    self._cond.wait(left)
+                    job.wake.wait(left)
         if job.error is not None:
             raise job.error
         return job.results
@@ -161,7 +170,7 @@ class Admission:
             left = until - time.monotonic()
             if left <= 0:
                 break
-            self._cond.wait(left)
+            self._gathering.wait(left)
             batch = self._pick()
         for job in batch:
             job.started = True
@@ -184,9 +193,6 @@ class Admission:
             for job in batch:
                 job.results = results[start : start + len(job.pieces)]
                 start += len(job.pieces)
-        with self._cond:
-            for job in batch:
-                job.done = True
 
     def _alone(self, job: _Job) -> None:
         self.batches += 1
