@@ -451,3 +451,32 @@ def test_readyz_names_a_broken_model_without_paths_or_library_text(tmp_path: Pat
     answer = client.post(API, json={"q": "Kidal.", "source": "en", "target": "fr"})
     assert answer.status_code == 503 and str(models) not in answer.get_data(as_text=True)
     assert "cannot be loaded" in answer.json["detail"]
+
+
+def test_a_short_request_rides_along_with_a_long_one(models_dir: Path) -> None:
+    engine = Engine(models_dir, beam_size=1)
+    engine.admission = Admission(wait=0, size=8, timeout=30)
+    gate = gate_engine(engine)
+    english = [en for en, _ in seed_pairs()]
+    long_one, short = english[1:13], english[13:14]
+    answers: dict[str, list[str]] = {}
+    threads = [
+        threading.Thread(target=engine.translate, args=(english[0:1], "en", "fr")),
+        threading.Thread(
+            target=lambda: answers.update(long=engine.translate(long_one, "en", "fr"))
+        ),
+        threading.Thread(target=lambda: answers.update(short=engine.translate(short, "en", "fr"))),
+    ]
+    threads[0].start()
+    gate.entered.wait(30)
+    for queued, thread in enumerate(threads[1:], start=1):
+        thread.start()
+        wait_for(lambda n=queued: engine.admission.waiting == n)  # type: ignore[misc]
+    gate.release.set()
+    for thread in threads:
+        thread.join(30)
+    # The 12-sentence request is over the batch size: it goes whole, and the one-sentence
+    # request queued behind it goes in the same batch rather than after it.
+    assert gate.sizes == [1, 13]
+    pairs = dict(seed_pairs())
+    assert answers == {"long": [pairs[en] for en in long_one], "short": [pairs[short[0]]]}

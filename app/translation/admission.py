@@ -5,10 +5,10 @@ within ``timeout`` seconds leaves the queue with :class:`Overloaded` (the API an
 ``Retry-After``), so waiting is bounded however many requests arrive. Whoever finds the engine
 idle leads: it waits up to ``wait`` seconds for callers that announced themselves (see
 :meth:`Admission.request`) or until ``size`` segments are queued, then sends the oldest job and
-every later job of the same language pair that still fits into one ``translate_batch``. A job
-is never split: a request's own segments stay in one batch, and a job larger than ``size``
-goes alone. If a joint batch fails, each job in it is retried alone, so one caller's bad input
-fails only that caller.
+every later job of the same language pair that still fits into one ``translate_batch`` (a
+quarter of ``size`` is always left for short jobs behind a long one). A job is never split: a
+request's own segments stay in one batch, however long. If a joint batch fails, each job in it
+is retried alone, so one caller's bad input fails only that caller.
 """
 
 from __future__ import annotations
@@ -153,9 +153,14 @@ class Admission:
         return job.results
 
     def _pick(self) -> list[_Job]:
-        """The oldest job, then later jobs of its pair while the batch has room."""
+        """The oldest job, then later jobs of its pair while the batch has room.
+
+        At least a quarter of ``size`` is kept for those later jobs, so a short request rides
+        along with a long one (for a few percent more work in that batch) instead of waiting
+        behind every long request queued before it.
+        """
         head = self._queue[0]
-        batch, room = [head], self.size - len(head.pieces)
+        batch, room = [head], max(self.size - len(head.pieces), self.size // 4)
         for job in self._queue[1:]:
             if job.pair == head.pair and len(job.pieces) <= room:
                 batch.append(job)
