@@ -1,1 +1,1 @@
-"""HTTP plumbing any layer may use: client addresses, rate limits, cross-origin writes."""
+"""HTTP plumbing any layer may use: the render cache and its front."""
