@@ -19,7 +19,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from app import errors, health, i18n, publication, security, store, translation
     from app.api import init_app as init_api
-    from app.http import inbound
+    from app.http import inbound, limits, origin
+    from app.translation import serving
     from app.web import init_app as init_web
 
     i18n.init_app(app)
@@ -27,9 +28,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     store.init_app(app)
     translation.init_app(app)
     publication.init_app(app)
+    serving.init_app(app)
     health.init_app(app)
     errors.init_app(app)
     init_api(app)
+    limits.init_app(app)
+    origin.init_app(app)
     init_web(app)
     security.init_app(app)
     app.before_request(_remember_route)

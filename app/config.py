@@ -38,6 +38,27 @@ DEFAULTS: dict[str, Any] = {
     # Caps on POST /api/v1/translate and /translate (413 beyond).
     "TRANSLATE_MAX_ITEMS": 64,
     "TRANSLATE_MAX_CHARS": 20_000,
+    # Sentences (or 250-token pieces of a longer one) per translate request (413 beyond).
+    "TRANSLATE_MAX_SEGMENTS": 200,
+    # Seconds a translation may wait for the engine before a 503 with Retry-After.
+    "TRANSLATE_QUEUE_TIMEOUT": 5.0,
+    # Concurrent translations share one engine batch: how long (ms) a batch waits for requests
+    # already on their way, and its size in segments (1 = each request alone). On 2 vCPUs 0 ms
+    # (what queued while the engine was busy) measured best; 2 and 5 ms no better
+    # (docs/performance.md).
+    "TRANSLATE_BATCH_WAIT_MS": 0.0,
+    "TRANSLATE_BATCH_SEGMENTS": 32,
+    # Load installed and required models in the background at start-up (/readyz: "loading").
+    "WARM_MODELS": True,
+    # Translations per client address (flask-limiter syntax, ";" between limits), counted per
+    # worker unless RATE_LIMIT_STORAGE is shared (e.g. redis://); loopback clients are exempt.
+    "TRANSLATE_RATE_LIMIT": "60 per minute",
+    "RATE_LIMIT_EXEMPT_LOOPBACK": True,
+    "RATE_LIMIT_STORAGE": "memory://",
+    # Proxies in front whose X-Forwarded-For names the client (0: the socket's peer is).
+    "TRUSTED_PROXIES": 0,
+    # Accept form and text/plain writes from other origins' pages (CSRF-able; 403 when off).
+    "ALLOW_CROSS_ORIGIN_FORMS": False,
     # Answer repeat GETs of cacheable responses from memory, before Flask (app/memo.py).
     "RESPONSE_MEMO": True,
     # Who may frame the embed pages (CSP frame-ancestors source list); other pages: 'self'.
@@ -69,6 +90,14 @@ _CONVERTERS: dict[str, Any] = {
     "TRANSLATE_MAX_ITEMS": int,
     "TRANSLATE_MAX_CHARS": int,
     "TRUSTED_HOSTS": str.split,
+    "TRANSLATE_MAX_SEGMENTS": int,
+    "TRANSLATE_QUEUE_TIMEOUT": float,
+    "TRANSLATE_BATCH_WAIT_MS": float,
+    "TRANSLATE_BATCH_SEGMENTS": int,
+    "WARM_MODELS": _flag,
+    "RATE_LIMIT_EXEMPT_LOOPBACK": _flag,
+    "TRUSTED_PROXIES": int,
+    "ALLOW_CROSS_ORIGIN_FORMS": _flag,
 }
 
 

@@ -80,7 +80,7 @@ def handle_http_exception(error: HTTPException) -> Response:
             mimetype="text/html",
         )
     for name, value in error.get_headers():
-        if name == "Allow":
+        if name in ("Allow", "Retry-After"):
             response.headers[name] = value
     if status in (404, 405, 406, 413, 422):
         response.cache_control.no_store = True

@@ -15,7 +15,9 @@ from app.store import database
 from app.store.models import ArticleRow
 from app.translation import engine
 from app.translation.packages import PackageError, installed
+from app.translation.serving import required_pairs
 
+log = logging.getLogger(__name__)
 bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
 
@@ -33,25 +35,42 @@ def healthz() -> Response:
 
 
 def model_status() -> list[dict[str, Any]]:
-    """Every language pair the service could translate, and what is installed for it."""
+    """Every language pair the service could translate, and its state.
+
+    States: ``missing``, ``installed`` (loads on first use), ``loading``, ``loaded``,
+    ``broken``. Paths and library messages stay in the logs and in ``depeche models list``:
+    this answer is public.
+    """
     machine = engine()
     try:
         present = {(p.source, p.target): p for p in installed(machine.models_dir)}
-        error = None
+        unreadable = False
     except (OSError, ValueError, PackageError) as failure:
-        present, error = {}, str(failure)
+        log.warning("the models folder cannot be read: %s", failure)
+        present, unreadable = {}, True
     pairs = []
     for source, target in permutations(SUPPORTED_LANGUAGES, 2):
         package = present.get((source, target))
+        install = f"depeche models install {source} {target}"
         entry: dict[str, Any] = {"source": source, "target": target, "installed": bool(package)}
         if package is not None:
-            entry.update(
-                name=package.name, version=package.version, loaded=machine.is_loaded(source, target)
-            )
+            loaded = machine.is_loaded(source, target)
+            entry.update(name=package.name, version=package.version, loaded=loaded)
+            if (source, target) in machine.warming:
+                entry["state"] = "loading"
+            elif (source, target) in machine.failures:
+                entry.update(
+                    state="broken",
+                    error=f"{package.name} cannot be loaded; `depeche models list` and the "
+                    "service's logs say why. Reinstall it with the install command.",
+                    install=install,
+                )
+            else:
+                entry["state"] = "loaded" if loaded else "installed"
         else:
-            entry["install"] = f"depeche models install {source} {target}"
-        if error or machine.failures.get((source, target)):
-            entry["error"] = error or machine.failures[(source, target)]
+            entry.update(state="missing", install=install)
+            if unreadable:
+                entry["error"] = "the models folder cannot be read; the service's logs say why"
         pairs.append(entry)
     return pairs
 
@@ -69,23 +88,20 @@ def database_status() -> dict[str, Any]:
 
 @bp.get("/readyz")
 def readyz() -> Response:
-    """Ready when content is loaded and every required model is installed; 503 otherwise."""
+    """Ready when content is loaded, models are warm, and every required model is installed."""
     models = model_status()
-    required = {
-        tuple(pair.split("-", 1))
-        for pair in current_app.config["REQUIRE_MODELS"].split()
-        if "-" in pair
-    }
+    required = set(required_pairs(current_app.config["REQUIRE_MODELS"]))
     missing = [m for m in models if (m["source"], m["target"]) in required and not m["installed"]]
+    loading = [m for m in models if m.get("state") == "loading"]
     store = database_status()
-    ready = store["status"] == "ok" and not missing
-    body = {
-        "status": "ready" if ready else "not ready",
-        "database": store,
-        "models_dir": str(engine().models_dir),
-        "models": models,
-    }
-    return _json(body, 200 if ready else 503)
+    if store["status"] != "ok" or missing:
+        status = "not ready"
+    elif loading:
+        status = "loading"
+    else:
+        status = "ready"
+    body = {"status": status, "database": store, "models": models}
+    return _json(body, 200 if status == "ready" else 503)
 
 
 def init_app(app: Flask) -> None:

@@ -6,6 +6,9 @@ With the fixture packages (tests/fixtures/models), on the seed's 27 English segm
 - pipeline: ``translate_segments`` (tokenize, one batch, decode, re-render numbers);
 - per sentence: the pipeline called once per sentence, as LibreTranslate does.
 Medians of repeated runs, then worker RSS before and after a model loads, in a fresh process.
+Then serving over HTTP (bench/serving.py): the engine's share of a one-sentence request, HTTP ÷
+direct for 22 sentences, batching across requests on ÷ off at 8 and 32 connections, and
+start-up to the first translation. ``BENCH_SECONDS`` sets each wrk run (default 5).
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ from app.content.folder import load_article  # noqa: E402
 from app.translation.engine import BATCH_OPTIONS, Engine  # noqa: E402
 from app.translation.packages import install_archive  # noqa: E402
 from app.translation.text import translate_segments  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+import serving  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "models"
 RUNS = 30
@@ -78,6 +84,7 @@ def main() -> None:
             check=True,
         )
     before, after = probe.stdout.split()
+    lines = serving_report(texts, [s.text for s in article.segments() if s.context == "body"])
     lines = [
         "",
         f"## Translation ({len(texts)} segments, fixture model, beam 1, 1 intra thread, "
@@ -93,12 +100,74 @@ def main() -> None:
         "",
         f"- Worker RSS: {before} MB after start-up, {after} MB after the en→fr model loaded "
         "and translated.",
+        *lines,
     ]
     report = "\n".join(lines) + "\n"
     print(report)
     results = ROOT / "bench" / "results.md"
     earlier = results.read_text().split("\n## Translation")[0] if results.exists() else ""
     results.write_text(earlier.rstrip("\n") + "\n" + report)
+
+
+def serving_report(sentences: list[str], body: list[str]) -> list[str]:
+    """The HTTP figures, as Markdown lines (servers run on loopback, then stop)."""
+    with tempfile.TemporaryDirectory(prefix="bench-serving-") as folder:
+        tmp = Path(folder)
+        models = tmp / "models"
+        for name in ("translate-en_fr.argosmodel", "translate-fr_en.argosmodel"):
+            install_archive(FIXTURES / name, models)
+        http = serving.http_against_direct(tmp, models, body[13], body)
+        configurations = {
+            "on": {},
+            "off": {"TRANSLATE_BATCH_SEGMENTS": "1"},
+            "on, beam 1": {"BEAM_SIZE": "1"},
+            "off, beam 1": {"BEAM_SIZE": "1", "TRANSLATE_BATCH_SEGMENTS": "1"},
+        }
+        rates = serving.batching(tmp, models, sentences, configurations)
+        warm = serving.start_up(tmp, models, REQUIRE_MODELS="en-fr fr-en")
+        cold = serving.start_up(tmp, models, WARM_MODELS="0")
+    lines = [
+        "",
+        "## Serving translations over HTTP (granian, fixture model, default settings)",
+        "",
+        f"- One sentence per request (1 worker, keep-alive, median of {serving.ROUNDS} rounds): "
+        f"engine call {http['one']:.2f} ms, HTTP request {http['one_http']:.2f} ms — "
+        f"the engine is {http['one'] / http['one_http']:.0%} of the request.",
+        f"- {len(body)} sentences in one request: direct `translate_texts` "
+        f"{http['many']:.1f} ms, over HTTP {http['many_http']:.1f} ms: "
+        f"HTTP ÷ direct = {http['many'] / http['many_http']:.2f} (throughput ratio).",
+        "",
+        f"One sentence per request, cycling the seed's {len(sentences)} segments; wrk "
+        f"`-d{serving.SECONDS}s`, 2 workers × 4 threads, median of {serving.ROUNDS} alternating "
+        "rounds: req/s, and in brackets the workers' CPU ms per request (user + system; other "
+        "people's load on the machine disturbs it less than req/s):",
+        "",
+        "| connections | " + " | ".join(f"batching {name}" for name in configurations) + " | "
+        "on ÷ off | on ÷ off, beam 1 |",
+        "|---:|" + "---:|" * (len(configurations) + 2),
+    ]
+    for connections in (1, 8, 32):
+        row = [
+            f"{rates[(name, connections)][0]:.0f} ({rates[(name, connections)][1]:.2f})"
+            for name in configurations
+        ]
+        on, off = rates[("on", connections)], rates[("off", connections)]
+        on1, off1 = rates[("on, beam 1", connections)], rates[("off, beam 1", connections)]
+        lines.append(
+            f"| {connections} | "
+            + " | ".join(row)
+            + f" | {on[0] / off[0]:.2f} (CPU {off[1] / on[1]:.2f}) "
+            + f"| {on1[0] / off1[0]:.2f} (CPU {off1[1] / on1[1]:.2f}) |"
+        )
+    lines += [
+        "",
+        f'- Start-up to the first translation, 2 workers, `DEPECHE_REQUIRE_MODELS="en-fr '
+        f'fr-en"` (launch → `/readyz` 200 → one translation answered, median of 5): '
+        f"{warm['total']:.2f} s; that first request took {warm['first'] * 1000:.1f} ms.",
+        f"- Without warm-up (`DEPECHE_WARM_MODELS=0`): {cold['total']:.2f} s; the first request "
+        f"took {cold['first'] * 1000:.1f} ms (it loaded the model).",
+    ]
+    return lines
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 Same field names, JSON or form bodies, and the same answers (``translatedText``; errors carry
 ``error``), so existing LibreTranslate clients work unchanged. Errors are our problem+json with
-``error`` added as an extension member.
+``error`` added as an extension member. Any origin may call them (CORS, no credentials); form
+bodies from another origin's page are refused (403) unless ``ALLOW_CROSS_ORIGIN_FORMS``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 from app.api.translate import TranslateRequestSchema, run_translation
 from app.errors import handle_http_exception
 from app.i18n.locales import SUPPORTED_LANGUAGES
+from app.security import CORS_REQUEST_HEADERS, PREFLIGHT_MAX_AGE
 from app.translation import engine
 
 bp = Blueprint("libretranslate", __name__)
@@ -54,6 +56,19 @@ def languages() -> Response:
     return Response(json.dumps(listed), mimetype="application/json")
 
 
+def _cors(response: Response) -> Response:
+    """Any page may call these without credentials, as LibreTranslate allows; a JSON POST is
+    preflighted, and a cross-origin form POST is refused before it gets here (app.http.origin).
+    """
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "Retry-After"
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = response.headers.get("Allow", "")
+        response.headers["Access-Control-Allow-Headers"] = CORS_REQUEST_HEADERS
+        response.headers["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE)
+    return response
+
+
 def _with_error_member(error: HTTPException) -> Response:
     response = handle_http_exception(error)
     payload: dict[str, Any] = json.loads(response.get_data())
@@ -63,3 +78,4 @@ def _with_error_member(error: HTTPException) -> Response:
 
 
 bp.register_error_handler(HTTPException, _with_error_member)
+bp.after_request(_cors)

@@ -1,20 +1,27 @@
 """Machine translation with CTranslate2, straight from an installed argos package.
 
-One ``ctranslate2.Translator`` per language pair and process, loaded on first use under a lock;
-every segment of a request goes through one ``translate_batch``. Tokenization is the
-SentencePiece model the package carries. The text being translated is never logged.
+One ``ctranslate2.Translator`` per language pair and process, loaded under a lock by ``warm``
+at start-up or on first use; every segment of a request goes through one ``translate_batch``,
+shared with concurrent requests by the engine's admission queue (``app.translation.admission``).
+Tokenization is the SentencePiece model the package carries. The text being translated is
+never logged.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from app.translation import packages
+from app.translation.admission import Admission
 from app.translation.packages import InstalledPackage, PackageError
+
+log = logging.getLogger(__name__)
 
 #: Longest token sequence sent to a model at once (argos models have 512 positions or more).
 MAX_TOKENS = 250
@@ -60,7 +67,11 @@ class Engine:
         self._loaded: dict[tuple[str, str], Loaded] = {}
         self._lock = threading.Lock()
         self.failures: dict[tuple[str, str], str] = {}
-        """Why a pair's model could not be loaded, for /readyz."""
+        """Why a pair's model could not be loaded (for logs and the CLI, not for /readyz)."""
+        self.warming: set[tuple[str, str]] = set()
+        """Pairs that ``warm`` is still loading."""
+        self.admission = Admission()
+        """The queue every translation goes through; the app sets its limits."""
 
     def is_loaded(self, source: str, target: str) -> bool:
         return (source, target) in self._loaded
@@ -82,10 +93,31 @@ class Engine:
                 except PackageError as error:
                     if not isinstance(error, ModelMissing):
                         self.failures[(source, target)] = str(error)
+                        log.warning("the %s→%s model cannot be loaded: %s", source, target, error)
                     raise
                 self._loaded[(source, target)] = loaded
                 self.failures.pop((source, target), None)
         return loaded
+
+    def warm(self, pairs: Iterable[tuple[str, str]]) -> threading.Thread | None:
+        """Load *pairs* now, in a background thread; ``warming`` lists those not done yet."""
+        todo = [pair for pair in dict.fromkeys(pairs) if pair not in self._loaded]
+        if not todo:
+            return None
+        self.warming.update(todo)
+
+        def load_all() -> None:
+            for source, target in todo:
+                try:
+                    self.load(source, target)
+                except PackageError:
+                    pass  # recorded in failures and logged; /readyz reports the pair
+                finally:
+                    self.warming.discard((source, target))
+
+        thread = threading.Thread(target=load_all, name="depeche-warm-models", daemon=True)
+        thread.start()
+        return thread
 
     def _load(self, source: str, target: str) -> Loaded:
         import ctranslate2
@@ -108,12 +140,12 @@ class Engine:
         return Loaded(package, translator, tokenizer)
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
-        """Translate every text in one batch; empty texts stay empty."""
+        """Translate every text in one batch (shared with concurrent callers); empty stay empty."""
         wanted = [text for text in texts if text.strip()]
         if not wanted:
             return ["" for _ in texts]
+        self.admission.check(len(wanted))  # before any work, then again with the pieces
         loaded = self.load(source, target)
-        prefix = loaded.package.target_prefix
         # A "sentence" longer than the model's positions (no punctuation in 20,000 characters)
         # goes in as several pieces of the same batch, and comes back joined.
         pieces: list[list[str]] = []
@@ -123,8 +155,21 @@ class Engine:
             for start in range(0, max(len(tokens), 1), MAX_TOKENS):
                 pieces.append(tokens[start : start + MAX_TOKENS])
                 owners.append(index)
+        self.admission.check(len(pieces))
+        results = self.admission.submit(
+            (source, target), pieces, functools.partial(self._translate_batch, loaded)
+        )
+        joined: list[list[str]] = [[] for _ in wanted]
+        for owner, result in zip(owners, results, strict=True):
+            joined[owner].append(self._decode(loaded, result.hypotheses[0]))
+        decoded = iter(" ".join(parts) for parts in joined)
+        return [next(decoded) if text.strip() else "" for text in texts]
+
+    def _translate_batch(self, loaded: Loaded, pieces: list[list[str]]) -> list[Any]:
+        """One ``translate_batch`` call: the only place the engine reaches CTranslate2."""
+        prefix = loaded.package.target_prefix
         try:
-            results = loaded.translator.translate_batch(
+            results: list[Any] = loaded.translator.translate_batch(
                 pieces,
                 target_prefix=[[prefix]] * len(pieces) if prefix else None,
                 beam_size=self.beam_size,
@@ -132,11 +177,7 @@ class Engine:
             )
         except (RuntimeError, ValueError) as error:
             raise PackageError(f"{loaded.package.name} failed to translate: {error}") from error
-        joined: list[list[str]] = [[] for _ in wanted]
-        for owner, result in zip(owners, results, strict=True):
-            joined[owner].append(self._decode(loaded, result.hypotheses[0]))
-        decoded = iter(" ".join(parts) for parts in joined)
-        return [next(decoded) if text.strip() else "" for text in texts]
+        return results
 
     @staticmethod
     def _decode(loaded: Loaded, hypothesis: Sequence[str]) -> str:
