@@ -1,8 +1,8 @@
 """Machine translation with CTranslate2, straight from an installed argos package.
 
 One ``ctranslate2.Translator`` per language pair and process, loaded on first use under a lock;
-every segment of a request goes through one ``translate_batch``. Tokenization is the
-SentencePiece model the package carries. The text being translated is never logged.
+every segment of a request goes through one ``translate_batch``. Tokenization is the one the
+package carries (app/translation/tokenizer.py). The text being translated is never logged.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.translation import packages
+from app.translation import packages, tokenizer
 from app.translation.packages import InstalledPackage, PackageError
+from app.translation.tokenizer import Tokenizer
 
 #: Longest token sequence sent to a model at once (argos models have 512 positions or more).
 MAX_TOKENS = 250
@@ -42,7 +43,7 @@ class ModelMissing(PackageError):
 class Loaded:
     package: InstalledPackage
     translator: Any
-    tokenizer: Any
+    tokenizer: Tokenizer
 
     @property
     def label(self) -> str:
@@ -90,8 +91,6 @@ class Engine:
     def _load(self, source: str, target: str) -> Loaded:
         import ctranslate2
 
-        from app.translation.argos import package_module
-
         package = packages.find(self.models_dir, source, target)
         if package is None:
             raise ModelMissing(source, target)
@@ -102,10 +101,10 @@ class Engine:
                 intra_threads=self.intra_threads,
                 inter_threads=1,
             )
-            tokenizer = package_module().Package(package.path).tokenizer
-        except (RuntimeError, OSError, ValueError) as error:
+            tokens = tokenizer.load(package.path, package.source, package.target)
+        except (RuntimeError, OSError, ValueError, PackageError) as error:
             raise PackageError(f"{package.name} cannot be loaded: {error}") from error
-        return Loaded(package, translator, tokenizer)
+        return Loaded(package, translator, tokens)
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
         """Translate every text in one batch; empty texts stay empty."""
@@ -144,6 +143,4 @@ class Engine:
         prefix = loaded.package.target_prefix
         if prefix and pieces[:1] == [prefix]:
             pieces = pieces[1:]
-        # decode_pieces, not argos's decode: that one also turns "_" into spaces.
-        text: str = loaded.tokenizer.lazy_processor().decode_pieces(pieces)
-        return text.lstrip(" ")
+        return loaded.tokenizer.decode(pieces)
