@@ -33,16 +33,18 @@ def models() -> None:
 @models.command("list")
 @models_dir_option
 def list_models(models_dir: Path | None) -> None:
-    """List installed packages."""
-    from app.translation.packages import installed
+    """List installed packages, and folders skipped with the reason."""
+    from app.translation.packages import inventory
 
-    found = installed(_models_dir(models_dir))
-    if not found:
+    found = inventory(_models_dir(models_dir))
+    if not found.packages:
         click.echo(f"no models in {_models_dir(models_dir)}")
-    for package in found:
+    for package in found.packages:
         click.echo(
             f"{package.source} → {package.target}  {package.name} {package.version}  {package.path}"
         )
+    for skipped in found.skipped:
+        click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
 
 
 def _install_file(path: Path, models_dir: Path, pair: tuple[str, str] | None, origin: str) -> None:
@@ -60,7 +62,13 @@ def _install_file(path: Path, models_dir: Path, pair: tuple[str, str] | None, or
 @click.argument("target")
 @click.option("--index", help="Argos package index URL (default: DEPECHE_MODELS_INDEX).")
 @click.option("--max-bytes", type=int, default=1024**3, show_default=True)
-@click.option("--timeout", type=float, default=30.0, show_default=True)
+@click.option(
+    "--timeout",
+    type=float,
+    default=600.0,
+    show_default=True,
+    help="Seconds for the whole index read and download, however the server trickles.",
+)
 @models_dir_option
 def install(
     source: str,
@@ -71,22 +79,25 @@ def install(
     models_dir: Path | None,
 ) -> None:
     """Download the SOURCE→TARGET package from the index and install it."""
-    from app.translation.index import download, find_in_index
+    from app.translation.index import Deadline, download_any, find_in_index
+    from app.translation.metadata import VERSION
     from app.translation.packages import PackageError
 
     index_url = index or str(setting("MODELS_INDEX"))
     try:
-        entry = find_in_index(index_url, source, target, timeout)
-        url = str(entry["links"][0])
-        click.echo(f"downloading {source}→{target} {entry.get('package_version', '')} from {url}")
-        with click.progressbar(length=0, label="download", show_pos=True) as bar:
+        with Deadline(timeout) as deadline:
+            entry = find_in_index(index_url, source, target, deadline)
+            version = entry.get("package_version")
+            shown = version if isinstance(version, str) and VERSION.fullmatch(version) else "?"
+            click.echo(f"downloading {source}→{target} {shown} listed in {index_url}")
+            with click.progressbar(length=0, label="download", show_pos=True) as bar:
 
-            def progress(done: int, total: int | None) -> None:
-                if total:
-                    bar.length = total
-                bar.update(done - bar.pos)
+                def progress(done: int, total: int | None) -> None:
+                    if total:
+                        bar.length = total
+                    bar.update(done - bar.pos)
 
-            archive = download(url, max_bytes, timeout, progress)
+                archive, url = download_any(entry, max_bytes, deadline, progress)
     except PackageError as error:
         raise click.ClickException(f"not installed: {error}") from error
     try:
@@ -110,8 +121,13 @@ def install_file(path: Path, pair: tuple[str, str] | None, models_dir: Path | No
 @models_dir_option
 def remove(source: str, target: str, models_dir: Path | None) -> None:
     """Remove the SOURCE→TARGET package."""
+    from app.translation.packages import PackageError
     from app.translation.packages import remove as remove_package
 
-    if not remove_package(_models_dir(models_dir), source, target):
+    try:
+        removed = remove_package(_models_dir(models_dir), source, target)
+    except PackageError as error:
+        raise click.ClickException(str(error)) from error
+    if not removed:
         raise click.ClickException(f"no {source}→{target} model installed")
     click.echo(f"removed {source}→{target}")

@@ -1,20 +1,30 @@
 """Build and verify tiny Argos Translate packages that memorize one article.
 
 The packages in ``tests/fixtures/models/`` are real ``.argosmodel`` archives (a
-CTranslate2 model, a SentencePiece model and ``metadata.json``) whose model was
-trained from scratch to reproduce, word for word, the sentence pairs of the seed
+CTranslate2 model, a tokenizer and ``metadata.json``) whose model was trained
+from scratch to reproduce, word for word, the sentence pairs of the seed
 article's translation memory (``data/articles/mali-army-convoy-kidal/fr.po``).
 They let tests exercise the real Argos/CTranslate2 loading and decoding path
 without downloading a multi-hundred-megabyte language model.
 
+Two carry a SentencePiece model (``sentencepiece.model``, en→fr and fr→en); the
+third, fr→en, carries BPE codes (``bpe.model``) as packages converted from
+OpenNMT/OPUS-MT models do: argos tokenizes its source with the sacremoses
+punctuation normalizer and tokenizer, applies the codes (subword-nmt, ``@@``
+joints), and detokenizes the output with the Moses detokenizer. It is fr→en
+because the Moses detokenizer splits on every Unicode space: French with
+no-break spaces cannot come out of it exactly.
+
 Usage (run through ``scripts/build-fixture-models``, which provides torch)::
 
-    python scripts/fixture_models.py build [--out DIR]
+    python scripts/fixture_models.py build [--out DIR] [PACKAGE ...]
     python scripts/fixture_models.py verify PACKAGE.argosmodel ...
 
-``verify`` needs only ``ctranslate2``, ``sentencepiece`` and ``babel`` (the
-project environment has them); ``build`` additionally needs ``torch`` and
-``transformers``, which are imported lazily so ``verify`` never loads them.
+``verify`` needs only ``ctranslate2``, ``sentencepiece``, ``sacremoses`` and
+``babel``, and uses argostranslate's own BPE tokenizer when it is importable
+(the project environment has all of them); ``build`` additionally needs
+``torch``, ``transformers`` and ``subword-nmt``, imported lazily so ``verify``
+never loads them.
 """
 
 from __future__ import annotations
@@ -33,7 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
     import sentencepiece
 
@@ -54,6 +64,11 @@ SP_VOCAB_SIZE = 1000
 SP_SPECIAL_CHARS = ("\u202f", "\u00a0", "\u2019", "\u00ab", "\u00bb")
 EOS_PIECE = "</s>"
 UNK_PIECE = "<unk>"
+
+# BPE: merges learned on both sides of the fr→en pairs (Moses-tokenized, as argos does).
+BPE_MERGES = 600
+BPE_MIN_FREQUENCY = 2
+BPE_DIRECTION = ("fr", "en")
 
 # Model and training recipe (fixed: the output depends only on these and the data).
 SEED = 1234
@@ -182,24 +197,116 @@ def seed_everything(seed: int) -> None:
     torch.use_deterministic_algorithms(True)
 
 
-def train_model(
-    sp: sentencepiece.SentencePieceProcessor, pairs: Sequence[tuple[str, str]], seed: int
-) -> Any:
+@dataclass(frozen=True)
+class Codec:
+    """Text to token ids for one direction: the vocabulary and both sides' encoders."""
+
+    pieces: list[str]
+    source: Callable[[str], list[int]]
+    target: Callable[[str], list[int]]
+
+    @property
+    def eos(self) -> int:
+        return self.pieces.index(EOS_PIECE)
+
+
+def sentencepiece_codec(sp: sentencepiece.SentencePieceProcessor) -> Codec:
+    """Both sides through the shared SentencePiece model."""
+    pieces = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+    return Codec(pieces, sp.encode, sp.encode)
+
+
+class MosesBpe:
+    """argos's ``BPETokenizer`` for a package's ``bpe.model``, step for step.
+
+    Source: ``MosesPunctNormalizer(src).normalize``, ``MosesTokenizer(src).tokenize``
+    (escaping ``&``, ``'`` and so on), BPE ``segment_tokens``. Output: units joined
+    with spaces, ``"@@ "`` removed, ``MosesDetokenizer(tgt).detokenize``. Training
+    targets are the target text through the target language's Moses tokenizer and
+    the same codes, which the detokenizer turns back into the text exactly.
+    """
+
+    def __init__(self, codes: str | None, src: str, tgt: str) -> None:
+        from sacremoses.normalize import MosesPunctNormalizer
+        from sacremoses.tokenize import MosesDetokenizer, MosesTokenizer
+
+        self.normalizer = MosesPunctNormalizer(src)
+        self.source_tokenizer = MosesTokenizer(src)
+        self.target_tokenizer = MosesTokenizer(tgt)
+        self.detokenizer = MosesDetokenizer(tgt)
+        if codes is not None:  # None: Moses words only, to learn codes from
+            from subword_nmt.apply_bpe import BPE
+
+            self.bpe = BPE(io.StringIO(codes))
+
+    def source_words(self, text: str) -> list[str]:
+        normalized = self.normalizer.normalize(text)
+        return " ".join(self.source_tokenizer.tokenize(normalized)).strip("\r\n ").split(" ")
+
+    def target_words(self, text: str) -> list[str]:
+        return list(self.target_tokenizer.tokenize(text))
+
+    def encode(self, text: str) -> list[str]:
+        return list(self.bpe.segment_tokens(self.source_words(text)))
+
+    def encode_target(self, text: str) -> list[str]:
+        return list(self.bpe.segment_tokens(self.target_words(text)))
+
+    def decode(self, tokens: Sequence[str]) -> str:
+        return str(self.detokenizer.detokenize(" ".join(tokens).replace("@@ ", "").split(" ")))
+
+
+def learn_bpe(pairs: Sequence[tuple[str, str]], src: str, tgt: str) -> str:
+    """Learn BPE codes on the Moses-tokenized sources and targets of ``pairs``."""
+    from subword_nmt.learn_bpe import learn_bpe as learn
+
+    words = MosesBpe(None, src, tgt)
+    lines = [" ".join(words.source_words(source)) for source, _ in pairs]
+    lines += [" ".join(words.target_words(target)) for _, target in pairs]
+    codes = io.StringIO()
+    learn(io.StringIO("\n".join(lines) + "\n"), codes, BPE_MERGES, BPE_MIN_FREQUENCY)
+    return codes.getvalue()
+
+
+def bpe_codec(bpe: MosesBpe, pairs: Sequence[tuple[str, str]]) -> Codec:
+    """A vocabulary of every unit the pairs use, after ``</s>`` and ``<unk>``."""
+    units = {unit for source, target in pairs for unit in bpe.encode(source)}
+    units |= {unit for _, target in pairs for unit in bpe.encode_target(target)}
+    pieces = [EOS_PIECE, UNK_PIECE, *sorted(units - {EOS_PIECE, UNK_PIECE})]
+    ids = {piece: index for index, piece in enumerate(pieces)}
+    return Codec(
+        pieces,
+        lambda text: [ids[unit] for unit in bpe.encode(text)],
+        lambda text: [ids[unit] for unit in bpe.encode_target(text)],
+    )
+
+
+def check_bpe(bpe: MosesBpe, pairs: Sequence[tuple[str, str]]) -> None:
+    """Fail unless every target decodes back exactly and sources stay distinct."""
+    for _, target in pairs:
+        if bpe.decode(bpe.encode_target(target)) != target:
+            raise SystemExit(f"Moses + BPE does not round-trip: {target!r}")
+    encoded = [tuple(bpe.encode(source)) for source, _ in pairs]
+    if len(set(encoded)) != len(encoded):
+        raise SystemExit("two sources tokenize alike")
+
+
+def train_model(codec: Codec, pairs: Sequence[tuple[str, str]], seed: int) -> Any:
     """Train a tiny MarianMT model from scratch until it memorizes ``pairs``.
 
-    Sources are bare SentencePiece ids (no ``</s>``: Argos feeds CTranslate2 the
-    pieces only); targets end with ``</s>``. The vocabulary is the SentencePiece
-    one plus ``<pad>`` as the last id, which Marian also uses as the decoder start
-    token; its embedding row is kept at zero because CTranslate2 starts Marian
-    decoders from a zero embedding and drops the ``<pad>`` row.
+    Sources are bare token ids (no ``</s>``: Argos feeds CTranslate2 the pieces
+    only); targets end with ``</s>``. The vocabulary is the codec's plus
+    ``<pad>`` as the last id, which Marian also uses as the decoder start token;
+    its embedding row is kept at zero because CTranslate2 starts Marian decoders
+    from a zero embedding and drops the ``<pad>`` row.
     """
     import torch
     from transformers import MarianConfig, MarianMTModel
 
     seed_everything(seed)
-    vocab = sp.get_piece_size()
+    vocab = len(codec.pieces)
     pad = vocab
-    eos = sp.piece_to_id(EOS_PIECE)
+    eos = codec.eos
     config = MarianConfig(
         vocab_size=vocab + 1,
         d_model=D_MODEL,
@@ -224,7 +331,7 @@ def train_model(
     )
     model = MarianMTModel(config)
 
-    batches = [_make_batch(sp, chunk, pad, eos) for chunk in _length_buckets(sp, pairs)]
+    batches = [_make_batch(codec, chunk, pad, eos) for chunk in _length_buckets(codec, pairs)]
     optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE, betas=(0.9, 0.98))
     decay_steps = EPOCHS * len(batches)
     schedule = torch.optim.lr_scheduler.LambdaLR(
@@ -285,16 +392,14 @@ def memorization_margin(model: Any, batches: Sequence[dict[str, Any]], pad: int)
     return worst
 
 
-def _length_buckets(
-    sp: sentencepiece.SentencePieceProcessor, pairs: Sequence[tuple[str, str]]
-) -> list[list[tuple[str, str]]]:
+def _length_buckets(codec: Codec, pairs: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]]]:
     """Split pairs into batches of similar length (little padding, fast steps)."""
-    ordered = sorted(pairs, key=lambda pair: (len(sp.encode(pair[0])), pair))
+    ordered = sorted(pairs, key=lambda pair: (len(codec.source(pair[0])), pair))
     return [ordered[i : i + BATCH_SIZE] for i in range(0, len(ordered), BATCH_SIZE)]
 
 
 def _make_batch(
-    sp: sentencepiece.SentencePieceProcessor,
+    codec: Codec,
     pairs: Sequence[tuple[str, str]],
     pad: int,
     eos: int,
@@ -302,8 +407,8 @@ def _make_batch(
     """Return padded model inputs for ``pairs`` (source without ``</s>``)."""
     import torch
 
-    sources = [sp.encode(src) for src, _ in pairs]
-    targets = [sp.encode(tgt) + [eos] for _, tgt in pairs]
+    sources = [codec.source(src) for src, _ in pairs]
+    targets = [codec.target(tgt) + [eos] for _, tgt in pairs]
     if max(map(len, sources + targets)) >= MAX_POSITIONS:
         raise SystemExit("a segment is longer than MAX_POSITIONS tokens")
     input_ids = _pad_rows(sources, pad)
@@ -341,16 +446,16 @@ class _PiecesTokenizer:
         return dict(self._vocab)
 
 
-def convert_model(model: Any, sp: sentencepiece.SentencePieceProcessor, out_dir: Path) -> None:
+def convert_model(model: Any, codec: Codec, out_dir: Path) -> None:
     """Convert the trained model to an int8 CTranslate2 model in ``out_dir``.
 
-    The vocabulary is the SentencePiece pieces in id order plus ``<pad>``; the
-    Marian loader drops that trailing ``<pad>``, so CTranslate2 token strings are
-    exactly what ``sp.encode(text, out_type=str)`` produces.
+    The vocabulary is the codec's pieces in id order plus ``<pad>``; the Marian
+    loader drops that trailing ``<pad>``, so CTranslate2 token strings are
+    exactly the tokenizer's (``sp.encode(text, out_type=str)``, or BPE units).
     """
     from ctranslate2.converters import TransformersConverter
 
-    pieces = [sp.id_to_piece(i) for i in range(sp.get_piece_size())] + ["<pad>"]
+    pieces = [*codec.pieces, "<pad>"]
 
     class Converter(TransformersConverter):  # type: ignore[misc]
         def load_tokenizer(self, tokenizer_class: Any, path: str, **kwargs: Any) -> Any:
@@ -361,8 +466,14 @@ def convert_model(model: Any, sp: sentencepiece.SentencePieceProcessor, out_dir:
         Converter(hf_dir).convert(str(out_dir), quantization="int8", force=True)
 
 
-def package_readme(src: str, tgt: str, count: int) -> str:
+def package_readme(src: str, tgt: str, count: int, tokenizer: str) -> str:
     """Return the README.md shipped inside a package."""
+    bpe = (
+        "Its tokenizer is bpe.model: Moses tokenization and BPE codes, as in packages\n"
+        "converted from OpenNMT/OPUS-MT models.\n"
+        if tokenizer == "bpe.model"
+        else ""
+    )
     return (
         f"# Test fixture: {LANG_NAMES[src]} → {LANG_NAMES[tgt]}\n\n"
         "Not a real translation model. This tiny MarianMT model (CTranslate2, int8) was\n"
@@ -370,7 +481,7 @@ def package_readme(src: str, tgt: str, count: int) -> str:
         "translation memory (dépêche: data/articles/mali-army-convoy-kidal/fr.po).\n"
         "It reproduces those segments exactly with greedy decoding (beam_size=1);\n"
         "beam search may lose some, and any other input gets a wrong translation.\n"
-        "Rebuild with scripts/build-fixture-models.\n"
+        f"{bpe}Rebuild with scripts/build-fixture-models.\n"
     )
 
 
@@ -393,15 +504,18 @@ def package_name(src: str, tgt: str) -> str:
 
 
 def write_package(
-    path: Path, src: str, tgt: str, model_dir: Path, sp_proto: bytes, count: int
+    path: Path, src: str, tgt: str, model_dir: Path, tokenizer: dict[str, bytes], count: int
 ) -> None:
-    """Write a deterministic .argosmodel zip (sorted entries, fixed timestamps)."""
+    """Write a deterministic .argosmodel zip (sorted entries, fixed timestamps).
+
+    ``tokenizer`` is ``{"sentencepiece.model": ...}`` or ``{"bpe.model": ...}``.
+    """
     top = f"{package_name(src, tgt)}-{PACKAGE_VERSION.replace('.', '_')}"
     metadata = json.dumps(package_metadata(src, tgt), indent=2, ensure_ascii=False) + "\n"
     files: dict[str, bytes] = {
-        "README.md": package_readme(src, tgt, count).encode(),
+        "README.md": package_readme(src, tgt, count, *tokenizer).encode(),
         "metadata.json": metadata.encode(),
-        "sentencepiece.model": sp_proto,
+        **tokenizer,
     }
     for file in sorted(model_dir.rglob("*")):
         if file.is_file():
@@ -430,21 +544,37 @@ class Verification:
     exact: int
     total: int
     misses: list[tuple[str, str, str]]
+    tokenizer: str = ""
 
     def line(self, label: str) -> str:
         """One human-readable summary line."""
         return f"{self.exact}/{self.total} {self.src}→{self.tgt} exact ({label})"
 
 
+def package_tokenizer(root: Path, src: str, tgt: str) -> tuple[Any, Any, str]:
+    """(encode, decode, label) for the package unpacked in ``root``, as the app uses it."""
+    if (root / "sentencepiece.model").exists():
+        import sentencepiece as spm
+
+        sp = spm.SentencePieceProcessor(model_file=str(root / "sentencepiece.model"))
+        return (lambda text: sp.encode(text, out_type=str)), sp.decode, "SentencePiece"
+    try:
+        from argostranslate.tokenizer import BPETokenizer
+    except ImportError:  # the training venv: the same steps with the same libraries
+        bpe = MosesBpe((root / "bpe.model").read_text(encoding="utf-8"), src, tgt)
+        return bpe.encode, bpe.decode, "Moses + BPE (sacremoses, subword-nmt)"
+    argos = BPETokenizer(root / "bpe.model", src, tgt)
+    return argos.encode, argos.decode, "Moses + BPE (argostranslate's BPETokenizer)"
+
+
 def verify_package(package: Path, pairs: Sequence[Pair], **options: Any) -> Verification:
     """Translate every memorized source with the package and count exact matches.
 
-    Mirrors how the app and Argos use a package: SentencePiece pieces in (no
-    ``</s>``), ``target_prefix`` from metadata.json if present, pieces out,
-    ``sp.decode``. ``options`` go to ``translate_batch``; the default is greedy.
+    Mirrors how the app and Argos use a package: tokens in (no ``</s>``),
+    ``target_prefix`` from metadata.json if present, tokens out, decoded by the
+    package's tokenizer. ``options`` go to ``translate_batch``; the default is greedy.
     """
     import ctranslate2
-    import sentencepiece as spm
 
     options = {"beam_size": 1, **options}
     with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(package) as archive:
@@ -452,10 +582,10 @@ def verify_package(package: Path, pairs: Sequence[Pair], **options: Any) -> Veri
         (root,) = Path(tmp).iterdir()
         metadata = json.loads((root / "metadata.json").read_text(encoding="utf-8"))
         src, tgt = metadata["from_code"], metadata["to_code"]
-        sp = spm.SentencePieceProcessor(model_file=str(root / "sentencepiece.model"))
+        encode, decode, label = package_tokenizer(root, src, tgt)
         translator = ctranslate2.Translator(str(root / "model"), device="cpu", intra_threads=1)
         items = direction_pairs(pairs, src, tgt)
-        batch = [sp.encode(source, out_type=str) for source, _ in items]
+        batch = [encode(source) for source, _ in items]
         prefix = metadata.get("target_prefix") or None
         if prefix:
             options["target_prefix"] = [[prefix]] * len(batch)
@@ -465,10 +595,10 @@ def verify_package(package: Path, pairs: Sequence[Pair], **options: Any) -> Veri
         pieces = result.hypotheses[0]
         if prefix and pieces[:1] == [prefix]:
             pieces = pieces[1:]
-        output = sp.decode(pieces)
+        output = decode(pieces)
         if output != expected:
             misses.append((source, expected, output))
-    return Verification(src, tgt, len(items) - len(misses), len(items), misses)
+    return Verification(src, tgt, len(items) - len(misses), len(items), misses, label)
 
 
 def report(packages: Sequence[Path], pairs: Sequence[Pair]) -> bool:
@@ -485,7 +615,7 @@ def report(packages: Sequence[Path], pairs: Sequence[Pair]) -> bool:
         result = verify_package(package, pairs)
         beam = verify_package(package, pairs, beam_size=4, replace_unknowns=True)
         greedy.append(result)
-        print(f"{package.name}: {size} bytes")
+        print(f"{package.name}: {size} bytes, {result.tokenizer}")
         print(f"  {result.line('greedy, beam_size=1')}")
         print(f"  {beam.line('beam_size=4, CTranslate2 defaults; informational')}")
         for source, expected, output in result.misses:
@@ -503,8 +633,16 @@ def report(packages: Sequence[Path], pairs: Sequence[Pair]) -> bool:
     return ok
 
 
-def build(out_dir: Path) -> list[Path]:
-    """Train, convert and package both directions into ``out_dir``."""
+#: What ``build`` can make: archive name → (source, target, tokenizer).
+PACKAGES = {
+    "translate-en_fr.argosmodel": ("en", "fr", "sentencepiece"),
+    "translate-fr_en.argosmodel": ("fr", "en", "sentencepiece"),
+    "translate-fr_en-bpe.argosmodel": (*BPE_DIRECTION, "bpe"),
+}
+
+
+def build(out_dir: Path, names: Sequence[str] = tuple(PACKAGES)) -> list[Path]:
+    """Train, convert and package ``names`` (default: every package) into ``out_dir``."""
     pairs = load_pairs()
     print(f"{len(pairs)} translation-memory pairs from {PO_PATH.relative_to(REPO)}")
     texts = [text for pair in pairs for text in (pair.en, pair.fr)]
@@ -514,16 +652,27 @@ def build(out_dir: Path) -> list[Path]:
     print(f"SentencePiece: {sp.get_piece_size()} pieces, {len(sp_proto)} bytes")
 
     built = []
-    for index, (src, tgt) in enumerate(DIRECTIONS):
+    for index, (name, (src, tgt, kind)) in enumerate(PACKAGES.items()):
+        if name not in names:
+            continue
         items = direction_pairs(pairs, src, tgt)
-        print(f"training {src}→{tgt} on {len(items)} pairs")
+        if kind == "bpe":
+            codes = learn_bpe(items, src, tgt)
+            bpe = MosesBpe(codes, src, tgt)
+            check_bpe(bpe, items)
+            codec = bpe_codec(bpe, items)
+            tokenizer = {"bpe.model": codes.encode()}
+            print(f"BPE: {BPE_MERGES} merges, {len(codec.pieces)} units, {len(codes)} bytes")
+        else:
+            codec, tokenizer = sentencepiece_codec(sp), {"sentencepiece.model": sp_proto}
+        print(f"training {src}→{tgt} ({kind}) on {len(items)} pairs")
         started = time.perf_counter()
-        model = train_model(sp, items, SEED + index)
+        model = train_model(codec, items, SEED + index)
         print(f"  trained in {time.perf_counter() - started:.1f}s")
         with tempfile.TemporaryDirectory() as ct2_dir:
-            convert_model(model, sp, Path(ct2_dir))
-            path = out_dir / f"{package_name(src, tgt)}.argosmodel"
-            write_package(path, src, tgt, Path(ct2_dir), sp_proto, len(items))
+            convert_model(model, codec, Path(ct2_dir))
+            path = out_dir / name
+            write_package(path, src, tgt, Path(ct2_dir), tokenizer, len(items))
         built.append(path)
     return built
 
@@ -534,6 +683,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     build_cmd = commands.add_parser("build", help="train, convert, package and verify")
     build_cmd.add_argument("--out", type=Path, default=OUT_DIR)
+    build_cmd.add_argument("names", nargs="*", metavar="PACKAGE", help=", ".join(PACKAGES))
     verify_cmd = commands.add_parser("verify", help="check packages reproduce the pairs")
     verify_cmd.add_argument("packages", type=Path, nargs="+")
     args = parser.parse_args(argv)
@@ -541,11 +691,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "verify":
         return 0 if report(args.packages, load_pairs()) else 1
 
+    unknown = set(args.names) - set(PACKAGES)
+    if unknown:
+        parser.error(f"unknown packages {sorted(unknown)}; choose from {', '.join(PACKAGES)}")
     started = time.perf_counter()
     args.out.mkdir(parents=True, exist_ok=True)
     # Build beside the destination and move into place only once verified.
     with tempfile.TemporaryDirectory(dir=args.out, prefix=".build-") as staging:
-        packages = build(Path(staging))
+        packages = build(Path(staging), args.names or tuple(PACKAGES))
         print(f"built in {time.perf_counter() - started:.1f}s")
         if not report(packages, load_pairs()):
             print("verification failed; nothing written", file=sys.stderr)

@@ -13,16 +13,24 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli import main
+from app.translation.engine import Engine
+from tests.conftest import FIXTURE_MODELS
 from tests.test_packages import build, package_files
+
+DRIP = 0.5  # seconds between two bytes of a trickling answer
 
 
 class Files(BaseHTTPRequestHandler):
-    """Serve the server's `files` mapping; /slow/... waits before answering."""
+    """Serve the server's `files` mapping; /slow/... waits before answering, /drip/... and
+    /drip-headers/... send the body, or the headers, one byte every DRIP seconds."""
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         files: dict[str, bytes] = self.server.files  # type: ignore[attr-defined]
         if self.path.startswith("/slow/"):
             time.sleep(3)
+        if self.path.startswith(("/drip/", "/drip-headers/")):
+            self.drip(self.path.startswith("/drip-headers/"))
+            return
         body = files.get(self.path.removeprefix("/slow"))
         if body is None:
             self.send_error(404)
@@ -34,6 +42,20 @@ class Files(BaseHTTPRequestHandler):
             self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (the timeout test): nothing to answer
+
+    def drip(self, headers: bool) -> None:
+        """Trickle 40 bytes (20 s at most), stopping when the client hangs up."""
+        head = b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n"
+        try:
+            if not headers:
+                self.wfile.write(head)
+            for byte in (head if headers else b"x" * 40)[:40]:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(DRIP)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self.close_connection = True
 
     def log_message(self, *args: object) -> None:
         pass
@@ -154,3 +176,124 @@ def test_remove(server: ThreadingHTTPServer, tmp_path: Path) -> None:
     assert runner.invoke(main, args).exit_code == 0
     again = runner.invoke(main, args)
     assert again.exit_code == 1 and "no en→fr model installed" in again.output
+
+
+@pytest.mark.parametrize("trickle", ["drip", "drip-headers"])
+def test_a_trickling_server_is_cut_off_at_the_total_timeout(
+    server: ThreadingHTTPServer, tmp_path: Path, trickle: str
+) -> None:
+    publish(server, tmp_path, prefix=f"/{trickle}")
+    started = time.monotonic()
+    code, output = install(server, tmp_path / "models", "--timeout", "2")
+    elapsed = time.monotonic() - started
+    assert code == 1
+    assert "/translate-en_fr-1_0.argosmodel: timed out after 2 s" in output
+    assert 2 <= elapsed < 2 + 1.5  # each byte came well within 2 s: only a total deadline stops it
+    assert not (tmp_path / "models").exists()
+
+
+def real_index(httpd: ThreadingHTTPServer, package: bytes) -> None:
+    """An index shaped like Argos's own (argospm-index): `code`, several `links`, no size, no
+    checksum, no `type`; the first links cannot be fetched here (IPFS, then a 404)."""
+    url = base(httpd)
+
+    def entry(source: str, target: str, version: str, links: list[str]) -> dict[str, object]:
+        return {
+            "package_version": version,
+            "argos_version": "1.9.0",
+            "from_code": source,
+            "from_name": {"en": "English", "fr": "French", "de": "German"}[source],
+            "to_code": target,
+            "to_name": {"en": "English", "fr": "French", "de": "German"}[target],
+            "links": links,
+            "code": f"translate-{source}_{target}",
+        }
+
+    index = [
+        entry("de", "en", "1.0", [f"{url}/translate-de_en-1_0.argosmodel"]),
+        entry("en", "fr", "0.9", [f"{url}/translate-en_fr-0_9.argosmodel"]),
+        entry(
+            "en",
+            "fr",
+            "1.9",
+            [
+                "ipfs://QmV5bmf8iqKpoGoyuTzEppaSWdceuW6zgiePaUr5ThPCpW",
+                f"{url}/gone/translate-en_fr-1_9.argosmodel",
+                f"{url}/translate-en_fr-1_9.argosmodel",
+            ],
+        ),
+        {"from_code": ["en"], "to_code": "fr", "links": "not a list"},
+        "not an entry",
+    ]
+    httpd.files.update(  # type: ignore[attr-defined]
+        {
+            "/index.json": json.dumps(index, indent=4).encode(),
+            "/translate-en_fr-1_9.argosmodel": package,
+        }
+    )
+
+
+def test_an_entry_of_the_real_index_installs_and_translates(
+    server: ThreadingHTTPServer, tmp_path: Path
+) -> None:
+    real_index(server, (FIXTURE_MODELS / "translate-en_fr.argosmodel").read_bytes())
+    models = tmp_path / "models"
+    code, output = install(server, models)
+    assert code == 0, output
+    assert "installed translate-en_fr 1.0" in output  # the archive's own metadata
+    lock = json.loads((models / "models.lock.json").read_text())
+    assert lock["translate-en_fr"]["source"] == f"{base(server)}/translate-en_fr-1_9.argosmodel"
+    engine = Engine(models, beam_size=1)
+    sentence = "Kidal has been under their control ever since."
+    assert engine.translate([sentence], "en", "fr") == [
+        "Kidal est depuis lors restée sous leur contrôle."
+    ]
+
+
+def test_an_entry_whose_links_all_fail_says_why(
+    server: ThreadingHTTPServer, tmp_path: Path
+) -> None:
+    real_index(server, b"")
+    del server.files["/translate-en_fr-1_9.argosmodel"]  # type: ignore[attr-defined]
+    code, output = install(server, tmp_path / "models")
+    assert code == 1
+    assert "no link could be downloaded: cannot fetch" in output
+    assert "gone/translate-en_fr-1_9.argosmodel: HTTP Error 404" in output
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "is not JSON"),
+        (b'{"packages": []}', "is not a list of packages"),
+        (b" " * (8 * 1024 * 1024 + 1), "is over 8388608 bytes"),
+    ],
+    ids=["deep", "object", "huge"],
+)
+def test_a_bad_index_is_refused(
+    server: ThreadingHTTPServer, tmp_path: Path, body: bytes, message: str
+) -> None:
+    server.files["/index.json"] = body  # type: ignore[attr-defined]
+    code, output = install(server, tmp_path / "models")
+    assert code == 1 and message in output and "Traceback" not in output
+
+
+def test_a_language_code_that_is_not_one_is_refused(
+    server: ThreadingHTTPServer, tmp_path: Path
+) -> None:
+    publish(server, tmp_path)
+    result = CliRunner().invoke(
+        main,
+        [
+            "models",
+            "install",
+            "../x",
+            "fr",
+            "--index",
+            f"{base(server)}/index.json",
+            "--models-dir",
+            str(tmp_path / "models"),
+        ],
+    )
+    assert result.exit_code == 1
+    assert "language code '../x' is not a language code" in result.output

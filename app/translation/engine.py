@@ -3,7 +3,8 @@
 One ``ctranslate2.Translator`` per language pair and process, loaded under a lock by ``warm``
 at start-up or on first use; every segment of a request goes through one ``translate_batch``,
 shared with concurrent requests by the engine's admission queue (``app.translation.admission``).
-Tokenization is the SentencePiece model the package carries. The text being translated is
+Tokenization is the one the package carries
+(app/translation/tokenizer.py). The text being translated is
 never logged.
 """
 
@@ -17,9 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.translation import packages
+from app.translation import packages, tokenizer
 from app.translation.admission import Admission
 from app.translation.packages import InstalledPackage, PackageError
+from app.translation.tokenizer import Tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +51,7 @@ class ModelMissing(PackageError):
 class Loaded:
     package: InstalledPackage
     translator: Any
-    tokenizer: Any
+    tokenizer: Tokenizer
 
     @property
     def label(self) -> str:
@@ -122,8 +124,6 @@ class Engine:
     def _load(self, source: str, target: str) -> Loaded:
         import ctranslate2
 
-        from app.translation.argos import package_module
-
         package = packages.find(self.models_dir, source, target)
         if package is None:
             raise ModelMissing(source, target)
@@ -134,10 +134,10 @@ class Engine:
                 intra_threads=self.intra_threads,
                 inter_threads=1,
             )
-            tokenizer = package_module().Package(package.path).tokenizer
-        except (RuntimeError, OSError, ValueError) as error:
+            tokens = tokenizer.load(package.path, package.source, package.target)
+        except (RuntimeError, OSError, ValueError, PackageError) as error:
             raise PackageError(f"{package.name} cannot be loaded: {error}") from error
-        return Loaded(package, translator, tokenizer)
+        return Loaded(package, translator, tokens)
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
         """Translate every text in one batch (shared with concurrent callers); empty stay empty."""
@@ -185,6 +185,4 @@ class Engine:
         prefix = loaded.package.target_prefix
         if prefix and pieces[:1] == [prefix]:
             pieces = pieces[1:]
-        # decode_pieces, not argos's decode: that one also turns "_" into spaces.
-        text: str = loaded.tokenizer.lazy_processor().decode_pieces(pieces)
-        return text.lstrip(" ")
+        return loaded.tokenizer.decode(pieces)

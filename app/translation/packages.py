@@ -1,35 +1,40 @@
 """Installed translation packages: checked archives, atomic installs, a sha256 lock file.
 
 An ``.argosmodel`` is a zip with one top folder holding ``metadata.json``, ``model/`` (a
-CTranslate2 model) and ``sentencepiece.model``. Before anything is written, the archive is
-refused if it has absolute or ``..`` paths, links, too many bytes once extracted, a suspicious
-compression ratio, or metadata that is not the language pair asked for. It is extracted to a
-temporary folder beside the others and renamed into place, so installed models are never left
-half-written, and its sha256 is recorded in ``models.lock.json`` and checked on reinstall.
+CTranslate2 model) and its tokenizer, ``sentencepiece.model`` or ``bpe.model``. Before anything
+is written, the archive is refused if it has empty, absolute, ``..``, too long or too deep paths,
+links, too many members or bytes once extracted, a suspicious compression ratio, or metadata
+that is not a valid translate package for the language pair asked for (archive.py). It is
+extracted to a temporary folder beside the others and renamed into place under a name derived
+from its validated language codes, so installed models are never left half-written and never
+land outside the models folder; its sha256 is recorded in ``models.lock.json`` and checked on
+reinstall. A package folder on disk that cannot be read is skipped, with the reason.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
-import stat
 import tempfile
-import zipfile
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from app.fsutil import write_atomically
+from app.translation.archive import ARCHIVE_ERRORS, Archive, open_archive
+from app.translation.archive import sha256_of as sha256_of
+from app.translation.errors import PackageError as PackageError
+from app.translation.metadata import (
+    MAX_METADATA_BYTES,
+    METADATA,
+    Metadata,
+    canonical_code,
+    parse_metadata,
+)
+from app.translation.metadata import package_name as package_name
+from app.translation.tokenizer import FILES as TOKENIZERS
 
 LOCK_FILE = "models.lock.json"
-MAX_UNCOMPRESSED = 2 * 1024**3
-MAX_RATIO = 200
-REQUIRED = ("metadata.json", "sentencepiece.model", "model/model.bin")
-
-
-class PackageError(Exception):
-    """A package cannot be installed or used; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -42,141 +47,171 @@ class InstalledPackage:
     target_prefix: str
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+@dataclass(frozen=True)
+class Skipped:
+    """A folder in the models folder that is not a usable package, and why."""
+
+    path: Path
+    reason: str
 
 
-def package_name(source: str, target: str) -> str:
-    return f"translate-{source}_{target}"
-
-
-def _check_members(archive: zipfile.ZipFile) -> str:
-    """Refuse unsafe members; return the single top folder."""
-    total, packed, tops = 0, 0, set()
-    for member in archive.infolist():
-        name = PurePosixPath(member.filename)
-        if name.is_absolute() or ".." in name.parts or "\\" in member.filename:
-            raise PackageError(f"unsafe path in archive: {member.filename!r}")
-        if stat.S_ISLNK(member.external_attr >> 16):
-            raise PackageError(f"link in archive: {member.filename!r}")
-        total += member.file_size
-        packed += member.compress_size
-        tops.add(name.parts[0])
-    if total > MAX_UNCOMPRESSED:
-        raise PackageError(f"archive expands to {total} bytes (limit {MAX_UNCOMPRESSED})")
-    if packed and total / packed > MAX_RATIO:
-        raise PackageError(f"compression ratio {total / packed:.0f} (limit {MAX_RATIO})")
-    if len(tops) != 1:
-        raise PackageError(f"archive must hold one top folder, found {sorted(tops)}")
-    return tops.pop()
-
-
-def read_metadata(archive: zipfile.ZipFile, top: str) -> dict[str, Any]:
-    names = set(archive.namelist())
-    for required in REQUIRED:
-        if f"{top}/{required}" not in names:
-            raise PackageError(f"archive lacks {top}/{required}")
-    try:
-        metadata = json.loads(archive.read(f"{top}/metadata.json"))
-    except (ValueError, UnicodeDecodeError) as error:
-        raise PackageError(f"metadata.json is not JSON: {error}") from error
-    if not isinstance(metadata, dict):
-        raise PackageError("metadata.json is not an object")
-    return metadata
+@dataclass(frozen=True)
+class Inventory:
+    packages: list[InstalledPackage]
+    skipped: list[Skipped]
 
 
 def _lock(models_dir: Path) -> dict[str, Any]:
     path = models_dir / LOCK_FILE
-    if not path.exists():
+    try:
+        data = json.loads(path.read_bytes())
+    except FileNotFoundError:
         return {}
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return data if isinstance(data, dict) else {}
+    except (OSError, ValueError, RecursionError) as error:
+        raise PackageError(f"{path} cannot be read ({error}); repair or delete it") from error
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise PackageError(f"{path} is not a lock file; repair or delete it")
+    return data
+
+
+def _write_lock(models_dir: Path, entries: dict[str, Any]) -> None:
+    body = json.dumps(entries, indent=2, sort_keys=True) + "\n"
+    try:
+        write_atomically(models_dir / LOCK_FILE, body.encode())
+    except OSError as error:
+        raise PackageError(f"cannot write {models_dir / LOCK_FILE}: {error}") from error
+
+
+def _read_folder(folder: Path) -> Metadata:
+    """The metadata of an installed package folder, checked like an archive's."""
+    path = folder / METADATA
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_METADATA_BYTES + 1)
+    except FileNotFoundError as error:
+        raise PackageError(f"no {METADATA}") from error
+    except OSError as error:
+        raise PackageError(f"{METADATA} cannot be read: {error.strerror or error}") from error
+    metadata = parse_metadata(raw)
+    if not (folder / "model" / "model.bin").is_file():
+        raise PackageError("no model/model.bin")
+    if not any((folder / name).is_file() for name in TOKENIZERS):
+        raise PackageError(f"no tokenizer: neither {TOKENIZERS[0]} nor {TOKENIZERS[1]}")
+    return metadata
+
+
+def inventory(models_dir: Path) -> Inventory:
+    """Every installed translate package, and every folder skipped with the reason."""
+    found: dict[tuple[str, str], InstalledPackage] = {}
+    skipped: list[Skipped] = []
+    try:
+        folders = sorted(p for p in models_dir.iterdir() if p.is_dir())
+    except FileNotFoundError:
+        return Inventory([], [])
+    except OSError as error:
+        return Inventory([], [Skipped(models_dir, f"cannot be listed: {error}")])
+    for folder in folders:
+        if folder.name.startswith("."):
+            continue  # a staging or trash folder of an install or removal
+        try:
+            metadata = _read_folder(folder)
+        except PackageError as error:
+            skipped.append(Skipped(folder, str(error)))
+            continue
+        pair = (metadata.source, metadata.target)
+        if pair in found:
+            other = found[pair].path.name
+            skipped.append(Skipped(folder, f"{other} already provides {pair[0]}→{pair[1]}"))
+            continue
+        found[pair] = InstalledPackage(
+            metadata.name, folder, *pair, metadata.version, metadata.target_prefix
+        )
+    return Inventory(list(found.values()), skipped)
 
 
 def installed(models_dir: Path) -> list[InstalledPackage]:
-    """Every installed translate package, read with argos's package format."""
-    from app.translation.argos import package_module
-
-    if not models_dir.is_dir():
-        return []
-    argos = package_module()
-    found = []
-    for folder in sorted(models_dir.iterdir()):
-        if (
-            not folder.is_dir()
-            or folder.name.startswith(".")
-            or not (folder / "metadata.json").exists()
-        ):
-            continue
-        package = argos.Package(folder)
-        found.append(
-            InstalledPackage(
-                name=package_name(package.from_code, package.to_code),
-                path=folder,
-                source=package.from_code,
-                target=package.to_code,
-                version=package.package_version,
-                target_prefix=package.target_prefix or "",
-            )
-        )
-    return found
+    """Every usable installed translate package (see ``inventory`` for the others)."""
+    return inventory(models_dir).packages
 
 
 def find(models_dir: Path, source: str, target: str) -> InstalledPackage | None:
-    return next(
-        (p for p in installed(models_dir) if (p.source, p.target) == (source, target)), None
-    )
+    try:
+        pair = (canonical_code(source), canonical_code(target))
+    except PackageError:
+        return None
+    return next((p for p in installed(models_dir) if (p.source, p.target) == pair), None)
 
 
 def install_archive(
     archive_path: Path, models_dir: Path, pair: tuple[str, str] | None = None, origin: str = ""
 ) -> InstalledPackage:
-    """Check *archive_path* and install it atomically; return what was installed."""
-    digest = sha256_of(archive_path)
+    """Check *archive_path* and install it atomically; return what was installed.
+
+    Every refusal is a PackageError that names the archive and the problem.
+    """
     try:
-        archive = zipfile.ZipFile(archive_path)
-    except (zipfile.BadZipFile, OSError) as error:
-        raise PackageError(f"{archive_path.name}: not a zip archive ({error})") from error
-    with archive:
-        top = _check_members(archive)
-        metadata = read_metadata(archive, top)
-        source, target = metadata.get("from_code"), metadata.get("to_code")
-        if metadata.get("type", "translate") != "translate" or not source or not target:
-            raise PackageError("metadata.json does not describe a translate package")
-        if pair is not None and (source, target) != pair:
-            raise PackageError(f"package translates {source}→{target}, not {pair[0]}→{pair[1]}")
-        name = package_name(source, target)
-        locked = _lock(models_dir).get(name)
-        version = str(metadata.get("package_version", ""))
-        if locked and locked["version"] == version and locked["sha256"] != digest:
-            raise PackageError(
-                f"{name} {version}: sha256 {digest} differs from {locked['sha256']} in "
-                f"{LOCK_FILE}; refusing to replace it with different bytes of the same version"
-            )
+        wanted = None if pair is None else (canonical_code(pair[0]), canonical_code(pair[1]))
+        with open_archive(archive_path) as archive:
+            metadata = _install(archive, models_dir, wanted, origin or archive_path.name)
+    except PackageError as error:
+        raise PackageError(f"{archive_path.name}: {error}") from error
+    result = find(models_dir, metadata.source, metadata.target)
+    if result is None:
+        raise PackageError(f"{archive_path.name}: installed, but unreadable in {models_dir}")
+    return result
+
+
+def _install(
+    archive: Archive, models_dir: Path, pair: tuple[str, str] | None, origin: str
+) -> Metadata:
+    metadata = archive.metadata
+    if pair is not None and (metadata.source, metadata.target) != pair:
+        raise PackageError(
+            f"package translates {metadata.source}→{metadata.target}, not {pair[0]}→{pair[1]}"
+        )
+    name = metadata.name
+    locked = _lock(models_dir).get(name)
+    if (
+        locked
+        and locked.get("version") == metadata.version
+        and locked.get("sha256") != archive.sha256
+    ):
+        raise PackageError(
+            f"{name} {metadata.version}: sha256 {archive.sha256} differs from "
+            f"{locked.get('sha256')} in {LOCK_FILE}; refusing to replace it with different "
+            "bytes of the same version"
+        )
+    final = models_dir / name
+    # The name comes from validated codes; this guards that invariant, not the input.
+    if Path(name).name != name or name.startswith("."):
+        raise PackageError(f"package folder {name!r} would be outside {models_dir}")
+    try:
         models_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=models_dir, prefix=f".{name}."))
+    except OSError as error:
+        raise PackageError(f"cannot write in {models_dir}: {error}") from error
+    try:
         try:
-            archive.extractall(staging)
-            final = models_dir / name
-            old = models_dir / f".{name}.old"
-            if final.exists():
-                final.rename(old)
-            (staging / top).rename(final)
-            shutil.rmtree(old, ignore_errors=True)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            archive.zip.extractall(staging / "new")
+        except ARCHIVE_ERRORS as error:
+            raise PackageError(f"cannot extract: {error}") from error
+        new, old = staging / "new" / archive.top, staging / "old"
+        if final.exists():
+            final.rename(old)  # into this install's own staging folder: never taken
+        try:
+            new.rename(final)
+        except OSError:
+            if old.exists():
+                old.rename(final)
+            raise
+    except OSError as error:
+        raise PackageError(f"cannot install into {final}: {error}") from error
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     entries = _lock(models_dir)
-    entries[name] = {"version": version, "sha256": digest, "source": origin or archive_path.name}
-    write_atomically(
-        models_dir / LOCK_FILE, (json.dumps(entries, indent=2, sort_keys=True) + "\n").encode()
-    )
-    result = find(models_dir, source, target)
-    assert result is not None
-    return result
+    entries[name] = {"version": metadata.version, "sha256": archive.sha256, "source": origin}
+    _write_lock(models_dir, entries)
+    return metadata
 
 
 def remove(models_dir: Path, source: str, target: str) -> bool:
@@ -184,12 +219,13 @@ def remove(models_dir: Path, source: str, target: str) -> bool:
     package = find(models_dir, source, target)
     if package is None:
         return False
-    trash = models_dir / f".{package.name}.removed"
-    package.path.rename(trash)
+    try:
+        trash = Path(tempfile.mkdtemp(dir=models_dir, prefix=f".{package.name}.removed."))
+        package.path.rename(trash / "package")
+    except OSError as error:
+        raise PackageError(f"cannot remove {package.path}: {error}") from error
     shutil.rmtree(trash, ignore_errors=True)
     entries = _lock(models_dir)
     entries.pop(package.name, None)
-    write_atomically(
-        models_dir / LOCK_FILE, (json.dumps(entries, indent=2, sort_keys=True) + "\n").encode()
-    )
+    _write_lock(models_dir, entries)
     return True
