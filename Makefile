@@ -16,7 +16,10 @@ CATALOGS = $(foreach l,$(LANGUAGES),locales/$(l)/LC_MESSAGES/messages.po)
 
 .PHONY: run test setup lint typecheck check pytest extract update-catalogs compile bench soak clean
 
-setup: .venv/.synced compile
+# The compiled UI catalogs (found on disk: the venv that names the languages may not exist yet).
+COMPILED = $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/messages.po))
+
+setup: .venv/.synced $(COMPILED)
 
 .venv/.synced: pyproject.toml uv.lock
 	$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
@@ -35,6 +38,10 @@ update-catalogs: extract
 
 compile: .venv/.synced
 	$(PY) -m babel.messages.frontend compile -d locales --statistics
+
+# A catalog is compiled when it changed since its .mo: a second `make run` starts at once.
+locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po .venv/.synced
+	$(PY) -m babel.messages.frontend compile -d locales -l $* --statistics
 
 # The content store: schema brought up to date (its own step, before any worker starts), and
 # the seed in data/ imported into a new, empty store. Workers add up their metrics in a fresh
