@@ -19,6 +19,9 @@ DEFAULTS: dict[str, Any] = {
     "INSTANCE_DIR": PROJECT_ROOT / "instance",
     # Seconds between a worker's checks for changes committed by other processes.
     "CHANGE_CHECK_INTERVAL": 0.25,
+    # Bytes of translated segments each worker keeps; 0 turns the segment cache off (the
+    # translation memory is then not asked either: every segment goes to the engine).
+    "SEGMENT_CACHE_BYTES": 16 * 1024 * 1024,
     # Bytes of rendered bodies each worker keeps (pages, API answers, embeds).
     "RENDER_CACHE_BYTES": 64 * 1024 * 1024,
     # Seconds shared caches and browsers may keep a page or an API answer.
@@ -81,6 +84,7 @@ _CONVERTERS: dict[str, Any] = {
     "INSTANCE_DIR": Path,
     "CHANGE_CHECK_INTERVAL": float,
     "RENDER_CACHE_BYTES": int,
+    "SEGMENT_CACHE_BYTES": int,
     "CACHE_MAX_AGE": int,
     "MAX_CONTENT_LENGTH": int,
     "RESPONSE_MEMO": _flag,

@@ -106,6 +106,8 @@ class TranslationRow(Base):
     position: Mapped[int] = mapped_column(Integer)
     context: Mapped[str | None] = mapped_column(String(20))
     source: Mapped[str] = mapped_column(Text)
+    source_key: Mapped[str] = mapped_column(String(16))
+    """A digest of ``source``, indexed: the translation memory finds a sentence by it."""
     text: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(12))
     """reviewed, machine, stale, untranslated — or obsolete (the source no longer has it)."""
@@ -123,6 +125,7 @@ class TranslationRow(Base):
 
     __table_args__ = (
         Index("ix_translations_article_language", "article_id", "language"),
+        Index("ix_translations_memory", "language", "source_key"),
         UniqueConstraint("article_id", "language", "position"),
     )
 

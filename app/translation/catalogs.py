@@ -10,8 +10,9 @@ who and when: the catalog's Last-Translator and revision date unless the entry's
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +20,7 @@ from babel.messages.catalog import Catalog, Message
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.store.models import CatalogRow, TranslationRow
+from app.store.models import ArticleRow, CatalogRow, TranslationRow
 from app.translation.memory import MACHINE_COMMENT, Status, Translation, status_of
 
 REVIEW_NOTE = "reviewed:"
@@ -184,6 +185,11 @@ def load_catalog(session: Session, article_id: int, language: str) -> Catalog | 
     return rows_catalog(header.header, stored_rows(session, article_id, language), language)
 
 
+def source_key(text: str) -> str:
+    """The indexed digest the memory finds a source sentence by."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def save_catalog(session: Session, article_id: int, language: str, catalog: Catalog) -> bool:
     """Store *catalog* as the article's memory for *language*; return whether it changed."""
     header, rows = catalog_rows(catalog)
@@ -200,8 +206,40 @@ def save_catalog(session: Session, article_id: int, language: str, catalog: Cata
             TranslationRow.article_id == article_id, TranslationRow.language == language
         )
     )
-    session.add_all(TranslationRow(article_id=article_id, language=language, **r) for r in rows)
+    session.add_all(
+        TranslationRow(
+            article_id=article_id, language=language, source_key=source_key(r["source"]), **r
+        )
+        for r in rows
+    )
     return True
+
+
+def memory_matches(
+    session: Session, segments: Sequence[str], source: str, target: str
+) -> dict[str, str]:
+    """What the memory of articles written in *source* says for each segment in *target*:
+    a reviewed translation first, else a machine one fit to publish."""
+    keys = {source_key(text): text for text in segments}
+    found = session.execute(
+        select(TranslationRow.source, TranslationRow.text, TranslationRow.status)
+        .join(ArticleRow, ArticleRow.id == TranslationRow.article_id)
+        .where(
+            TranslationRow.language == target,
+            TranslationRow.source_key.in_(list(keys)),
+            TranslationRow.status.in_((Status.REVIEWED.value, Status.MACHINE.value)),
+            TranslationRow.text != "",
+            ArticleRow.language == source,
+        )
+    )
+    best: dict[str, tuple[bool, str]] = {}
+    for text, translated, status in found:
+        if keys.get(source_key(text)) != text:
+            continue  # a digest shared by another sentence
+        reviewed = status == Status.REVIEWED
+        if text not in best or (reviewed and not best[text][0]):
+            best[text] = (reviewed, translated)
+    return {text: translated for text, (_, translated) in best.items()}
 
 
 def translations(session: Session, article_id: int, language: str) -> dict[Key, Translation]:

@@ -21,6 +21,7 @@ from typing import Any
 from app.translation import packages, tokenizer
 from app.translation.admission import Admission
 from app.translation.packages import InstalledPackage, PackageError
+from app.translation.segcache import EngineKey, SegmentCache
 from app.translation.tokenizer import Tokenizer
 
 log = logging.getLogger(__name__)
@@ -62,10 +63,18 @@ class Loaded:
 class Engine:
     """Translate batches of segments with the installed packages of one models folder."""
 
-    def __init__(self, models_dir: Path, beam_size: int = 4, intra_threads: int = 1) -> None:
+    def __init__(
+        self,
+        models_dir: Path,
+        beam_size: int = 4,
+        intra_threads: int = 1,
+        segments: SegmentCache | None = None,
+    ) -> None:
         self.models_dir = models_dir
         self.beam_size = beam_size
         self.intra_threads = intra_threads
+        self.segments = segments
+        """Segments answered without the engine (text.translate_segments asks it first)."""
         self._loaded: dict[tuple[str, str], Loaded] = {}
         self._lock = threading.Lock()
         self.failures: dict[tuple[str, str], str] = {}
@@ -138,6 +147,11 @@ class Engine:
         except (RuntimeError, OSError, ValueError, PackageError) as error:
             raise PackageError(f"{package.name} cannot be loaded: {error}") from error
         return Loaded(package, translator, tokens)
+
+    def output_key(self, source: str, target: str) -> EngineKey:
+        """What makes this engine's output for a pair what it is: model, version, options."""
+        package = self.load(source, target).package
+        return (source, target, package.name, package.version, self.beam_size)
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
         """Translate every text in one batch (shared with concurrent callers); empty stay empty."""

@@ -48,10 +48,26 @@ def translate_texts(engine: Engine, texts: Sequence[str], source: str, target: s
 def translate_segments(
     engine: Engine, segments: Sequence[str], source: str, target: str
 ) -> list[str]:
-    """Translate segments in one batch, then put their numbers and dates in target form."""
-    locale = Locale.parse(target)
-    raw = engine.translate(segments, source, target)
-    return [localize_numbers(s, t, source, locale) for s, t in zip(segments, raw, strict=True)]
+    """Translate segments: those the memory or this worker already has are answered from it,
+    the rest in one engine batch with their numbers and dates put in target form."""
+    cache = engine.segments
+    engine.admission.check(sum(1 for s in segments if s.strip()))  # the request's cap, first
+    wanted = list(dict.fromkeys(s for s in segments if s.strip()))
+    known = cache.from_memory(wanted, source, target) if cache is not None else {}
+    todo = [s for s in wanted if s not in known]
+    if cache is not None and todo:
+        key = engine.output_key(source, target)
+        recent = cache.recent(key, todo)
+        known.update(recent)
+        todo = [s for s in todo if s not in recent]
+    if todo:
+        locale = Locale.parse(target)
+        raw = engine.translate(todo, source, target)
+        fresh = {s: localize_numbers(s, t, source, locale) for s, t in zip(todo, raw, strict=True)}
+        if cache is not None:
+            cache.remember(engine.output_key(source, target), fresh)
+        known.update(fresh)
+    return [known.get(s, "") if s.strip() else "" for s in segments]
 
 
 def translate_html(engine: Engine, fragments: Sequence[str], source: str, target: str) -> list[str]:

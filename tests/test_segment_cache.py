@@ -1,0 +1,73 @@
+"""The segment cache: the translation memory first (reviewed wins), then this worker's recent
+engine output; never across pairs; the engine only for what neither has."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from app import create_app
+from app.translation.engine import Engine
+from tests.conftest import SLUG
+from tests.test_engine import CountingTranslator
+
+API = "/api/v1/translate"
+SOURCE = "The convoy left Gao on Monday morning, about 300 km southwest of Kidal, he said."
+REVIEWED = "Relu : le convoi a quitté Gao lundi matin, à quelque 300 km de Kidal."
+NEW = "The convoy was expected in Kidal within days."
+
+
+def counting_app(url: str, models_dir: Path, **settings: Any) -> tuple[Flask, CountingTranslator]:
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": url, "MODELS_DIR": models_dir, "BEAM_SIZE": 1, **settings}
+    )
+    engine: Engine = app.extensions["depeche.engine"]
+    loaded = engine.load("en", "fr")
+    counting = CountingTranslator(loaded.translator)
+    object.__setattr__(loaded, "translator", counting)
+    return app, counting
+
+
+def ask(app: Flask, q: str | list[str], source: str = "en", target: str = "fr") -> Any:
+    response = app.test_client().post(API, json={"q": q, "source": source, "target": target})
+    assert response.status_code == 200, response.json
+    return response.json["translatedText"]
+
+
+def test_a_reviewed_sentence_comes_from_the_memory_not_the_engine(
+    data_copy: Path, models_dir: Path, database_for: Callable[[Path], str]
+) -> None:
+    po = data_copy / "articles" / SLUG / "fr.po"
+    text = po.read_text()
+    old = text.split(f'msgid "{SOURCE}"\nmsgstr "', 1)[1].split('"', 1)[0]
+    po.write_text(text.replace(f'msgstr "{old}"', f'msgstr "{REVIEWED}"', 1))
+    app, counting = counting_app(database_for(data_copy), models_dir)
+    assert ask(app, SOURCE) == REVIEWED  # the desk's words, not the model's
+    assert counting.calls == 0
+
+
+def test_a_sentence_translated_once_is_not_translated_again(
+    seed_database: str, models_dir: Path
+) -> None:
+    app, counting = counting_app(seed_database, models_dir)
+    first = ask(app, NEW)
+    assert counting.calls == 1
+    assert ask(app, [NEW, NEW]) == [first, first]
+    assert counting.calls == 1
+
+
+def test_the_cache_never_crosses_pairs_and_can_be_turned_off(
+    seed_database: str, models_dir: Path
+) -> None:
+    app, counting = counting_app(seed_database, models_dir)
+    french = ask(app, SOURCE)
+    assert counting.calls == 0  # the seed's reviewed French
+    # The English sentence asked as French (fr→en) is not answered from en→fr work.
+    assert ask(app, SOURCE, "fr", "en") != french
+    off, engine_only = counting_app(seed_database, models_dir, SEGMENT_CACHE_BYTES=0)
+    ask(off, SOURCE)
+    ask(off, SOURCE)
+    assert engine_only.calls == 2
