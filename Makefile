@@ -85,6 +85,7 @@ bench: setup
 	  { apt-get update -qq && apt-get install -y -qq wrk hyperfine; }
 	.venv/bin/python bench/run.py
 	.venv/bin/python bench/translation.py
+	.venv/bin/python bench/scale.py
 
 clean:
 	rm -rf .venv locales/*/LC_MESSAGES/*.mo .pytest_cache .mypy_cache .ruff_cache
