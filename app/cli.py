@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,9 +34,11 @@ def open_database(create: bool = True) -> Database:
     return database
 
 
-def with_progress(items: list[T], label: str) -> Iterator[T]:
-    """Iterate *items*, showing count, rate and time left on a terminal (quiet when piped)."""
-    if not sys.stderr.isatty() or len(items) < 2:
+def with_progress(items: Iterable[T], label: str, length: int | None = None) -> Iterator[T]:
+    """Iterate *items* (*length* of them), showing count, rate and time left on a terminal
+    (quiet when piped)."""
+    length = len(items) if length is None and isinstance(items, list) else length
+    if not sys.stderr.isatty() or (length or 0) < 2:
         yield from items
         return
     started = time.monotonic()
@@ -46,7 +48,13 @@ def with_progress(items: list[T], label: str) -> Iterator[T]:
         return f"{bar.pos / elapsed:.0f}/s" if elapsed > 0 else ""
 
     with click.progressbar(
-        items, label=label, show_pos=True, show_eta=True, item_show_func=rate, file=sys.stderr
+        items,
+        length=length,
+        label=label,
+        show_pos=True,
+        show_eta=True,
+        item_show_func=rate,
+        file=sys.stderr,
     ) as bar:
         yield from bar
 
@@ -92,7 +100,7 @@ def import_command(root: Path | None, if_empty: bool) -> None:
 
     Each article is read whole and written in one transaction; an unchanged one is left as it
     is. A bad folder is reported by file and field and nothing of it is written."""
-    from app.exchange.folders import article_folders, import_folder, stored_slugs
+    from app.exchange.folders import article_folders, read_folders, store_content, stored_slugs
 
     source = _root(root)
     database = open_database()
@@ -101,11 +109,11 @@ def import_command(root: Path | None, if_empty: bool) -> None:
         return
     folders = _fail_on_content_errors(lambda: article_folders(source))
     changed, failed, started = 0, [], time.monotonic()
-    for folder in with_progress(folders, "importing"):
-        try:
-            changed += import_folder(database, folder, source)
-        except (ContentError, CatalogError) as error:
-            failed.append(str(error))
+    for content in with_progress(read_folders(folders, source), "importing", len(folders)):
+        if isinstance(content, str):
+            failed.append(content)
+            continue
+        changed += store_content(database, content, "import", "import")[1]
     elapsed = time.monotonic() - started
     for message in failed:
         click.echo(message, err=True)

@@ -331,6 +331,7 @@ def test_the_admission_timeout_is_a_503_with_retry_after(models_dir: Path) -> No
             "MODELS_DIR": models_dir,
             "BEAM_SIZE": 1,
             "TRANSLATE_QUEUE_TIMEOUT": 0.2,
+            "SEGMENT_CACHE_BYTES": 0,  # every request goes to the engine
         }
     )
     gate = gate_engine(app.extensions["depeche.engine"])
@@ -356,7 +357,8 @@ def test_the_admission_timeout_is_a_503_with_retry_after(models_dir: Path) -> No
 
 
 def test_concurrent_http_requests_are_gathered(models_dir: Path) -> None:
-    app = create_app({**seed_settings(), "MODELS_DIR": models_dir, "BEAM_SIZE": 1})
+    engine_only = {"BEAM_SIZE": 1, "SEGMENT_CACHE_BYTES": 0}  # the seed's sentences are in memory
+    app = create_app({**seed_settings(), "MODELS_DIR": models_dir, **engine_only})
     gate = gate_engine(app.extensions["depeche.engine"])
     pairs = seed_pairs()[:8]
     answers: dict[int, Any] = {}

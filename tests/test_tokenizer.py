@@ -13,6 +13,7 @@ from app.translation.memory import catalog_path
 from app.translation.packages import PackageError, install_archive, inventory
 from app.translation.tokenizer import MAX_WORD, MosesBpe, load
 from tests.conftest import DATA_DIR, FIXTURE_MODELS, SLUG
+from tests.store import seed_settings
 
 BPE_PACKAGE = FIXTURE_MODELS / "translate-fr_en-bpe.argosmodel"
 
@@ -129,7 +130,7 @@ def test_sentencepiece_wins_when_a_package_has_both(tmp_path: Path, models_dir: 
 def test_the_api_translates_with_a_bpe_package(bpe_models: Path) -> None:
     from app import create_app
 
-    app = create_app({"TESTING": True, "DATA_DIR": DATA_DIR, "MODELS_DIR": bpe_models})
+    app = create_app({**seed_settings(), "MODELS_DIR": bpe_models})
     french, english = (
         "La Minusma a commencé à rétrocéder ses camps aux autorités maliennes.",
         ("MINUSMA has begun to return its camps to the Malian authorities."),

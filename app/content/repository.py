@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import Table, delete, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.content.model import Article, Paragraph, RelatedLink, Section, Segment
@@ -135,7 +135,10 @@ def save(session: Session, article: Article, source: bytes | None) -> tuple[Arti
             return row, False
         changed = changed or have != wanted
         session.execute(delete(SegmentRow).where(SegmentRow.article_id == row.id))
-    session.add_all(SegmentRow(article_id=row.id, **seg) for seg in wanted)
+    # Core's executemany, not one ORM object per row: an article has dozens of segments.
+    session.execute(
+        insert(cast(Table, SegmentRow.__table__)), [{"article_id": row.id, **seg} for seg in wanted]
+    )
     return row, changed
 
 

@@ -9,6 +9,9 @@ byte for byte.
 from __future__ import annotations
 
 import io
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +30,7 @@ from app.i18n.locales import SUPPORTED_LANGUAGES
 from app.store.database import Database
 from app.store.models import ArticleRow
 from app.translation import catalogs
-from app.translation.memory import MACHINE_COMMENT, Status, parse_catalog
+from app.translation.memory import MACHINE_COMMENT, CatalogError, Status, parse_catalog
 
 
 @dataclass(frozen=True)
@@ -99,10 +102,13 @@ def store_content(
     """Write one article's content in one transaction; return its row and whether it changed."""
     with database.write() as session:
         row, changed = articles.save(session, content.article, content.source)
+        new = row.version == 0  # nothing stored before: nothing to compare or keep
         for language, catalog in content.catalogs.items():
-            _keep_review_history(catalog, catalogs.stored_rows(session, row.id, language))
-            changed = catalogs.save_catalog(session, row.id, language, catalog) or changed
-        changed = facts.save_document(session, row.id, content.document) or changed
+            if not new:
+                _keep_review_history(catalog, catalogs.stored_rows(session, row.id, language))
+            saved = catalogs.save_catalog(session, row.id, language, catalog, new=new)
+            changed = saved or changed
+        changed = facts.save_document(session, row.id, content.document, new=new) or changed
         if changed:
             articles.record(session, row, actor, action)
     return row, changed
@@ -144,3 +150,27 @@ def stored_slugs(database: Database) -> list[str]:
     """Every article's slug, in slug order."""
     with database.read() as session:
         return list(session.execute(select(ArticleRow.slug).order_by(ArticleRow.slug)).scalars())
+
+
+#: Folders read in other processes when an import has at least this many (reading — YAML,
+#: PO, segmentation, validation — is most of an import's time; writing stays in one process).
+PARALLEL_FROM = 64
+
+
+def _read(job: tuple[Path, Path]) -> FolderContent | str:
+    try:
+        return read_folder(*job)
+    except (ContentError, CatalogError) as error:
+        return str(error)
+
+
+def read_folders(folders: list[Path], root: Path) -> Iterator[FolderContent | str]:
+    """Each folder's content, or the error that refuses it, in order; read by every core
+    when there are many."""
+    jobs = [(folder, root) for folder in folders]
+    workers = os.cpu_count() or 1
+    if len(folders) < PARALLEL_FROM or workers < 2:
+        yield from map(_read, jobs)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_read, jobs, chunksize=16)

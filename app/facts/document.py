@@ -79,9 +79,11 @@ def build_facts(raw: Any, article: Article, where: str) -> ArticleFacts:
 
 
 def read_document(path: Path, root: Path | None = None) -> dict[str, Any]:
-    """facts.yaml as plain data (checked by build_facts against its article)."""
+    """facts.yaml as plain data, not yet validated: build_facts validates it, against its
+    article (one validation per import)."""
     raw = load_yaml(read_text(path, root), path)
-    validate(raw, str(path))
+    if not isinstance(raw, dict):
+        validate(raw, str(path))  # says what is wrong with a file that is not a mapping
     return {"facts": list(raw.get("facts") or []), "timeline": list(raw.get("timeline") or [])}
 
 

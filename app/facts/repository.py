@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.store.models import FactRow
@@ -27,14 +27,23 @@ def load_document(session: Session, article_id: int) -> dict[str, Any] | None:
     return document
 
 
-def save_document(session: Session, article_id: int, document: dict[str, Any] | None) -> bool:
-    """Store *document* (None: no facts) as the article's facts; return whether it changed."""
-    if load_document(session, article_id) == _normal(document):
+def save_document(
+    session: Session, article_id: int, document: dict[str, Any] | None, new: bool = False
+) -> bool:
+    """Store *document* (None: no facts) as the article's facts; return whether it changed.
+    *new*: the article was just created (nothing stored to compare with or replace)."""
+    stored = None if new else load_document(session, article_id)
+    if stored == _normal(document):
         return False
-    session.execute(delete(FactRow).where(FactRow.article_id == article_id))
-    for kind, key in _KINDS.items():
-        for position, data in enumerate((document or {}).get(key) or []):
-            session.add(FactRow(article_id=article_id, kind=kind, position=position, data=data))
+    if not new:
+        session.execute(delete(FactRow).where(FactRow.article_id == article_id))
+    rows = [
+        {"article_id": article_id, "kind": kind, "position": position, "data": data}
+        for kind, key in _KINDS.items()
+        for position, data in enumerate((document or {}).get(key) or [])
+    ]
+    if rows:
+        session.execute(insert(cast(Table, FactRow.__table__)), rows)
     return True
 
 

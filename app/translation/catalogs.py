@@ -14,10 +14,10 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from babel.messages.catalog import Catalog, Message
-from sqlalchemy import delete, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.store.models import ArticleRow, CatalogRow, TranslationRow
@@ -190,10 +190,13 @@ def source_key(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def save_catalog(session: Session, article_id: int, language: str, catalog: Catalog) -> bool:
-    """Store *catalog* as the article's memory for *language*; return whether it changed."""
+def save_catalog(
+    session: Session, article_id: int, language: str, catalog: Catalog, new: bool = False
+) -> bool:
+    """Store *catalog* as the article's memory for *language*; return whether it changed.
+    *new*: the article was just created (nothing stored to compare with or replace)."""
     header, rows = catalog_rows(catalog)
-    stored = session.get(CatalogRow, (article_id, language))
+    stored = None if new else session.get(CatalogRow, (article_id, language))
     before = stored_rows(session, article_id, language) if stored is not None else None
     if stored is not None and stored.header == header and before == rows:
         return False
@@ -201,17 +204,25 @@ def save_catalog(session: Session, article_id: int, language: str, catalog: Cata
         session.add(CatalogRow(article_id=article_id, language=language, header=header))
     else:
         stored.header = header
-    session.execute(
-        delete(TranslationRow).where(
-            TranslationRow.article_id == article_id, TranslationRow.language == language
+    if not new:
+        session.execute(
+            delete(TranslationRow).where(
+                TranslationRow.article_id == article_id, TranslationRow.language == language
+            )
         )
-    )
-    session.add_all(
-        TranslationRow(
-            article_id=article_id, language=language, source_key=source_key(r["source"]), **r
+    if rows:
+        session.execute(
+            insert(cast(Table, TranslationRow.__table__)),
+            [
+                {
+                    "article_id": article_id,
+                    "language": language,
+                    "source_key": source_key(r["source"]),
+                    **r,
+                }
+                for r in rows
+            ],
         )
-        for r in rows
-    )
     return True
 
 
