@@ -96,4 +96,4 @@ def test_the_budget_was_spent() -> None:
     assert len(served) >= 1000, len(served)
     assert {"/api/v1/articles", "/api/v1/translate"} <= set(served)
     # Without models, schema-valid translations were 503s (and were checked against the doc).
-    assert served_bare.count(503) >= 20, served_bare
+    assert served_bare.count(503) >= 5, served_bare

@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -172,5 +173,6 @@ def read_folders(folders: list[Path], root: Path) -> Iterator[FolderContent | st
     if len(folders) < PARALLEL_FROM or workers < 2:
         yield from map(_read, jobs)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # Fresh interpreters ("spawn"), not forks: a fork copies locks other threads may hold.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
         yield from pool.map(_read, jobs, chunksize=16)
