@@ -15,13 +15,13 @@ from flask import Response, abort, render_template
 from markupsafe import Markup
 
 from app import i18n
-from app.caching import cached_response, content_etag, tag_render
+from app.caching import cached_response, content_etag
 from app.facts.render import render_facts
 from app.i18n.render import display_date
 from app.publication import publication
 from app.security import allow_inline, embeddable
-from app.web.pages import LANG, bp
-from app.web.urls import absolute, public_base
+from app.web.pages import LANG, bp, render_article_html
+from app.web.urls import absolute
 
 ASSETS = Path(__file__).parent / "assets"
 #: The iframe's sandbox, in embed.js and oEmbed's snippet alike: embed.js says why each token.
@@ -57,22 +57,11 @@ def _embed_page(kind: str, slug: str, negotiated: i18n.Negotiated, base: str) ->
 
 
 def _embed(kind: str, slug: str) -> Response:
-    pub = publication()
-    version = pub.version(slug)
-    if version is None:
-        abort(404)
-    negotiated, base = i18n.current(), public_base()
-    rendered = pub.render(
-        f"embed.{kind}",
-        slug,
-        negotiated,
-        base,
-        version,
-        lambda: _embed_page(kind, slug, negotiated, base),
+    response = render_article_html(
+        f"embed.{kind}", slug, lambda negotiated, base: _embed_page(kind, slug, negotiated, base)
     )
-    tag_render(slug, version)
     allow_inline(scripts=(asset("frame.js"),), styles=(asset("embed.css"),))
-    return cached_response(rendered.body, "text/html", rendered.etag)
+    return response
 
 
 @bp.get(f"/{LANG}/embed/articles/<slug>")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from babel import Locale
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
@@ -55,22 +57,25 @@ def _article_page(page: str, slug: str, negotiated: i18n.Negotiated, base: str) 
     return html.encode()
 
 
-def _page(page: str, slug: str) -> Response:
+def render_article_html(
+    resource: str, slug: str, make: Callable[[i18n.Negotiated, str], bytes]
+) -> Response:
+    """An HTML body of article *slug* (404 if there is none), rendered once per locale, base
+    URL and version by *make(negotiated, base)*, with its ETag and cache headers."""
     pub = publication()
     version = pub.version(slug)
     if version is None:
         abort(404)
     negotiated, base = i18n.current(), public_base()
-    rendered = pub.render(
-        f"web.{page}",
-        slug,
-        negotiated,
-        base,
-        version,
-        lambda: _article_page(page, slug, negotiated, base),
-    )
+    rendered = pub.render(resource, slug, negotiated, base, version, lambda: make(negotiated, base))
     tag_render(slug, version)
     return cached_response(rendered.body, "text/html", rendered.etag)
+
+
+def _page(page: str, slug: str) -> Response:
+    return render_article_html(
+        f"web.{page}", slug, lambda negotiated, base: _article_page(page, slug, negotiated, base)
+    )
 
 
 @bp.get("/")
