@@ -9,6 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+# prometheus-client picks its storage when it is first imported (by the app, below): a
+# developer's multiprocess folder must be gone before that, not only before each test.
+os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -24,12 +29,25 @@ SEED = DATA_DIR / "articles" / SLUG / "source.txt"
 FIXTURE_MODELS = PROJECT_ROOT / "tests" / "fixtures" / "models"
 
 
+def _outside_settings() -> list[str]:
+    return [n for n in os.environ if n.startswith("DEPECHE_") or n == "PROMETHEUS_MULTIPROC_DIR"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_outside_settings_for_the_session() -> Iterator[None]:
+    """A developer's exported settings never change a test: cleared before any fixture (module
+    ones start servers from this environment), restored at the end."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in _outside_settings():
+            patch.delenv(name)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _no_outside_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A developer's exported settings never change a test (the CLI reads the environment)."""
-    for name in list(os.environ):
-        if name.startswith("DEPECHE_") or name == "PROMETHEUS_MULTIPROC_DIR":
-            monkeypatch.delenv(name)
+    """…and none set by a test reaches the next one (the CLI reads the environment)."""
+    for name in _outside_settings():
+        monkeypatch.delenv(name)
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import select
 
 from app.content import repository as articles
-from app.content.model import Article, Segment
+from app.content.model import Segment
 from app.facts import repository as facts
 from app.facts.document import build_facts
 from app.facts.model import ArticleFacts
@@ -117,7 +117,10 @@ class Publication:
             rows = articles.page(session, limit + 1, after, written_in, since)
             shown = rows[:limit]
             memory = catalogs.headlines(session, [r.id for r in shown], language)
-            editions = tuple(Edition(_listed(row), language, memory[row.id]) for row in shown)
+            editions = tuple(
+                Edition(articles.article_from_rows(row, ()), language, memory[row.id])
+                for row in shown
+            )
             last = shown[-1] if len(rows) > limit else None
             following = articles.Cursor(last.published, last.slug) if last else None
         return Page(editions, following)
@@ -148,20 +151,3 @@ def read_edition(database: Database, slug: str, language: str) -> Reading | None
         document = facts.load_document(session, row.id)
     found = build_facts(document, article, f"article {slug}") if document else None
     return Reading(Edition(article, language, memory), found)
-
-
-def _listed(row: ArticleRow) -> Article:
-    """The part of an article a list shows (no body)."""
-    return Article(
-        slug=row.slug,
-        language=row.language,
-        headline=Segment("headline", row.headline),
-        standfirst=Segment("standfirst", row.standfirst),
-        dateline=row.dateline,
-        published=row.published,
-        credit=row.credit,
-        sections=(),
-        related=(),
-        publisher=row.publisher,
-        version=row.version,
-    )
