@@ -126,7 +126,9 @@ class Engine:
                 finally:
                     self.warming.discard((source, target))
 
-        thread = threading.Thread(target=load_all, name="depeche-warm-models", daemon=True)
+        # Not a daemon: an interpreter that exits while CTranslate2 builds a model in a daemon
+        # thread aborts the process ("terminate called without an active exception").
+        thread = threading.Thread(target=load_all, name="depeche-warm-models")
         thread.start()
         return thread
 
