@@ -19,6 +19,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from app import errors, health, i18n, publication, security, store, translation
     from app.api import init_app as init_api
+    from app.auth import bearer
     from app.http import inbound, limits, origin
     from app.translation import serving
     from app.web import init_app as init_web
@@ -33,6 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     init_api(app)
     limits.init_app(app)
+    bearer.init_app(app)
     origin.init_app(app)
     init_web(app)
     security.init_app(app)
@@ -41,7 +43,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ResponseMemo(  # type: ignore[method-assign]
             app.wsgi_app, app.extensions["depeche.publication"]
         )
-    app.wsgi_app = Observe(app.wsgi_app)  # type: ignore[method-assign]
+    observe = Observe(app.wsgi_app)
+    app.extensions["depeche.metrics"] = observe
+    app.wsgi_app = observe  # type: ignore[method-assign]
     return app
 
 

@@ -281,8 +281,10 @@ def facts_accept(slug: str, ids: tuple[str, ...]) -> None:
 
 def _register() -> None:
     from app.cli_models import models
+    from app.cli_tokens import tokens_group
 
     main.add_command(models)
+    main.add_command(tokens_group)
 
 
 _register()

@@ -80,9 +80,9 @@ def handle_http_exception(error: HTTPException) -> Response:
             mimetype="text/html",
         )
     for name, value in error.get_headers():
-        if name in ("Allow", "Retry-After"):
+        if name in ("Allow", "Retry-After", "WWW-Authenticate"):
             response.headers[name] = value
-    if status in (404, 405, 406, 413, 422):
+    if status in (401, 403, 404, 405, 406, 413, 422):
         response.cache_control.no_store = True
     return response
 

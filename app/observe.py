@@ -84,6 +84,12 @@ class Observe:
             registry=self.registry,
             buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10),
         )
+        self.auth_failures = Counter(
+            "depeche_auth_failures",
+            "Write requests refused for their token: missing, unknown, revoked, or scope.",
+            ["reason"],
+            registry=self.registry,
+        )
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
             scrape = CollectorRegistry()
             multiprocess.MultiProcessCollector(scrape)  # type: ignore[no-untyped-call]

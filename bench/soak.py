@@ -49,6 +49,10 @@ end
 """
 
 
+#: Warm-up passes of 5 s at most, until no worker's RSS moves by 2 % or more.
+WARM_ROUNDS = 4
+
+
 def granian_pid(port: int) -> int:
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:
@@ -72,9 +76,19 @@ def main() -> int:
             script = tmp / "routes.lua"
             script.write_text(LUA % {"slug": SLUG, "etag": etag})
             warm = ["wrk", "-t2", f"-c{connections}", "-d5s", "-s", str(script), base]
-            subprocess.run(warm, check=True, capture_output=True)
             parent = granian_pid(port)
-            before = worker_rss(parent)
+            # Warm until every worker's RSS settles: on a busy machine one worker may get few
+            # of the first connections and still be loading what the others already have.
+            before: list[float] = []
+            for _ in range(WARM_ROUNDS):
+                subprocess.run(warm, check=True, capture_output=True)
+                now = worker_rss(parent)
+                settled = len(before) == len(now) and all(
+                    abs(a - b) / b < 0.02 for a, b in zip(now, before, strict=True)
+                )
+                before = now
+                if settled:
+                    break
             started = time.monotonic()
             run = subprocess.run(
                 [

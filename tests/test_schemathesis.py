@@ -22,9 +22,11 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from app import create_app
+from app.auth import tokens
 from app.translation.packages import install_archive
 from tests.conftest import FIXTURE_MODELS
-from tests.store import seed_settings
+from tests.store import DATA_DIR, database_from, seed_settings
+from tests.tokens import bearer, issue_token
 
 # schemathesis parametrizes at collection time, before fixtures exist: set up here.
 MODELS = Path(tempfile.mkdtemp(prefix="depeche-schemathesis-"))
@@ -37,7 +39,19 @@ atexit.register(shutil.rmtree, NO_MODELS, True)
 # The WSGI client names no peer address, so the per-client rate limit would count the whole
 # run as one client: set it out of reach, to fuzz the schemas rather than the limiter.
 UNLIMITED = {**seed_settings(), "TRANSLATE_RATE_LIMIT": "1000000 per minute"}
-app = create_app({**UNLIMITED, "MODELS_DIR": MODELS, "BEAM_SIZE": 1})
+# Write routes change the store: the documented run has a database of its own, and a token
+# with every scope (schemathesis also checks that each of them refuses a request without it).
+STORE = Path(tempfile.mkdtemp(prefix="depeche-schemathesis-store-"))
+atexit.register(shutil.rmtree, STORE, True)
+app = create_app(
+    {
+        **UNLIMITED,
+        "DATABASE_URL": database_from(DATA_DIR, STORE),
+        "MODELS_DIR": MODELS,
+        "BEAM_SIZE": 1,
+    }
+)
+AUTHORIZED = bearer(issue_token(app, *tokens.SCOPES, name="schemathesis"))
 bare = create_app({**UNLIMITED, "MODELS_DIR": NO_MODELS})
 served: list[str] = []
 served_bare: list[int] = []
@@ -70,7 +84,7 @@ bare_schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", bare).inclu
 @schema.parametrize()
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_answers_as_documented(case: schemathesis.Case) -> None:
-    case.call_and_validate()
+    case.call_and_validate(headers=AUTHORIZED)
 
 
 def only_the_documented_503(ctx: Any, response: Any, case: schemathesis.Case) -> bool:

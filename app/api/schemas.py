@@ -182,3 +182,29 @@ class FactSummarySchema(Schema):
     locale = fields.String(required=True, metadata={"description": "CLDR locale used, e.g. fr_CA."})
     facts = fields.List(fields.Nested(FactSchema), required=True)
     timeline = fields.List(fields.Nested(TimelineEntrySchema), required=True)
+
+
+class SuggestionSchema(Schema):
+    """A drafted fact, in the shape of facts.yaml, with where its quote is and how sure it is."""
+
+    id = fields.String(required=True)
+    label = fields.String(required=True, metadata={"description": "In the source language."})
+    value = fields.Dict(
+        keys=fields.String(),
+        required=True,
+        metadata={
+            "description": "type (count, quantity, duration, date, period, places, person, "
+            "organisation) and its number/unit/date/precision/items/name/title."
+        },
+    )
+    qualifier = fields.String(metadata={"description": "about, more than, at least, by, since."})
+    quote = fields.String(required=True, metadata={"description": "The sentence, exactly."})
+    confidence = fields.Float(required=True)
+    segment = fields.String(required=True, metadata={"description": "The quoted segment's id."})
+    start = fields.Integer(required=True, metadata={"description": "Offset of the quote."})
+    end = fields.Integer(required=True)
+
+
+class SuggestionListSchema(Schema):
+    slug = fields.String(required=True)
+    suggestions = fields.List(fields.Nested(SuggestionSchema), required=True)

@@ -157,3 +157,18 @@ class RevisionRow(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     __table_args__ = (Index("ix_revisions_article", "article_id", "id"),)
+
+
+class TokenRow(Base):
+    """An API token: its name, what it may do, and a digest of it (the token itself is shown
+    once, when it is made, and never stored)."""
+
+    __tablename__ = "tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    """SHA-256 of the token, hex."""
+    scopes: Mapped[str] = mapped_column(String(100))
+    """Comma-separated, among publish, review, admin."""
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,1 @@
+"""Who may write: API tokens with scopes, checked on every write route."""
