@@ -412,6 +412,25 @@ def test_html_drops_code_and_keeps_text() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("markup", "blocks"),
+    [
+        ("<p title='a > b'>kept</p>", [("paragraph", "kept")]),
+        ("<p>a</p><![if x<p>b", [("paragraph", "a"), ("paragraph", "b")]),
+        ("<p>a<!-- <p>b</p> --></p><!DOCTYPE html><?php x ?><p>c</p>", [
+            ("paragraph", "a"), ("paragraph", "c")
+        ]),
+        ("<p>1 < 2 &amp;&amp; 3 > 2</p>", [("paragraph", "1 < 2 && 3 > 2")]),
+        ("<P>Up</P><SCRIPT>x</SCRIPT ><H2>Case</H2>", [("paragraph", "Up"), ("heading", "Case")]),
+        ("<p>a</p><iframe/><p>b</p><object/>", [("paragraph", "a"), ("paragraph", "b")]),
+        ("<p>a</p><title><p>no</p></title><p>b", [("paragraph", "a"), ("paragraph", "b")]),
+        ("<p>a</p><p b='unterminated>c</p>", [("paragraph", "a"), ("paragraph", "c")]),
+    ],
+)  # fmt: skip
+def test_html_edge_cases(markup: str, blocks: list[tuple[str, str]]) -> None:
+    assert html_blocks(markup) == blocks
+
+
 def test_html_unclosed_script_drops_the_rest() -> None:
     assert html_blocks("<p>kept</p><script>var a = '<p>no</p>';") == [("paragraph", "kept")]
 
@@ -482,6 +501,18 @@ GROWTH: dict[str, Callable[[int], tuple[bytes, str]]] = {
         "application/json",
     ),
     "unclosed tags in body_html": lambda n: (ninjs1(body_html="<p>a<b" * n), "application/json"),
+    "unterminated markup in body_html": lambda n: (
+        ninjs1(body_html="<p>x</p>" + "<![CDATA[<p>" * n + "<!--<p>" * n + "</" * n),
+        "application/json",
+    ),
+    "many scripts in body_html": lambda n: (
+        ninjs1(body_html="<p>x</p>" + "<script>a</script>" * n + "<title>" + "</titl<p>" * n),
+        "application/json",
+    ),
+    "ampersands and quotes in body_html": lambda n: (
+        ninjs1(body_html="<p>x</p>" + "&" * n + "<a x='" * n + '<b y="' * n + ">"),
+        "application/json",
+    ),
     "deep JSON nesting": lambda n: (b'{"a": ' * n + b"1" + b"}" * n, "application/json"),
     "many NewsML 1.2 components": lambda n: (
         fixture("newsml12-utf8.xml").replace(

@@ -2,15 +2,15 @@
 
 p/div and other block elements end a paragraph, h1-h6 (NITF hl1/hl2) are headings, br is a
 space, script/style/iframe/object and the like are dropped with their content, entities are
-decoded and whitespace runs become one space. Nothing of the markup is kept. The stdlib
-tokenizer and one pass over its events keep this linear in the input.
+decoded and whitespace runs become one space. Nothing of the markup is kept. A tokenizer that
+reads each character once keeps this linear in the input, whatever the input.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from html.parser import HTMLParser
+from html import unescape
 
 from app.content.wire import CREDIT, PROMO_LINES, SEE_ALSO, WireStory
 
@@ -89,32 +89,94 @@ class BlockBuilder:
         return self.blocks
 
 
-class _Tokenizer(HTMLParser):
-    def __init__(self, builder: BlockBuilder) -> None:
-        super().__init__(convert_charrefs=True)
-        self.builder = builder
+#: Elements whose content is raw text up to their end tag (all of them dropped).
+RAW_TEXT = frozenset(
+    {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript"}
+)
+_RAW_END = {tag: re.compile(rf"</{tag}(?=[\t\n\f\r />]|\Z)", re.IGNORECASE) for tag in RAW_TEXT}
+_NAME = re.compile(r"[A-Za-z][^\t\n\f\r />]{0,63}")
+_UNQUOTED = re.compile(r"[^>\"']*")
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.builder.start(tag)
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in DROPPED:  # <iframe/> holds nothing to drop
-            self.builder.start(tag)
-            self.builder.end(tag)
+def _tag_end(html: str, start: int) -> int:
+    """The index of the ">" ending the tag whose attributes begin at *start* (quotes may hold
+    ">"), or -1. Each character is scanned once: the caller resumes after it, or stops."""
+    position = start
+    while True:
+        position = _UNQUOTED.match(html, position).end()  # type: ignore[union-attr]
+        if position >= len(html):
+            return -1
+        if html[position] == ">":
+            return position
+        closing = html.find(html[position], position + 1)
+        if closing < 0:  # an unterminated quote: the tag ends at the next ">"
+            return html.find(">", position + 1)
+        position = closing + 1
 
-    def handle_endtag(self, tag: str) -> None:
-        self.builder.end(tag)
 
-    def handle_data(self, data: str) -> None:
-        self.builder.data(data)
+def _tokenize(html: str, builder: BlockBuilder) -> None:
+    """Feed *builder* the tags and text of *html*, in one pass.
+
+    Our own tokenizer, not html.parser: the stdlib one (3.11) rescans the rest of the input for
+    each unterminated construct ("<![CDATA[<p>" * n, "<!--<p>" * n are quadratic) and raises
+    AssertionError on some inputs. Anything unterminated ends the document, as HTML's
+    end-of-file rules mostly do; comments, doctypes, CDATA and processing instructions are
+    skipped; text is unescaped with html.unescape.
+    """
+    length = len(html)
+    position = 0
+    while position < length:
+        opening = html.find("<", position)
+        if opening < 0:
+            builder.data(unescape(html[position:]))
+            return
+        if opening > position:
+            builder.data(unescape(html[position:opening]))
+        if html.startswith("<!--", opening):
+            end = html.find("-->", opening + 4)
+            if end < 0:
+                return
+            position = end + 3
+            continue
+        closing = html.startswith("</", opening)
+        name = _NAME.match(html, opening + (2 if closing else 1))
+        if name is None:
+            if closing or html.startswith(("<!", "<?"), opening):
+                end = html.find(">", opening + 2)  # a bogus comment, a doctype, CDATA, a PI
+                if end < 0:
+                    return
+                position = end + 1
+            else:
+                builder.data("<")
+                position = opening + 1
+            continue
+        end = _tag_end(html, name.end())
+        if end < 0:
+            return
+        tag = name.group().lower()
+        position = end + 1
+        if closing:
+            builder.end(tag)
+        elif html[end - 1] == "/" and tag in DROPPED:
+            continue  # <object/> holds nothing to drop
+        elif tag in RAW_TEXT:
+            builder.start(tag)
+            found = _RAW_END[tag].search(html, position)
+            if found is None:
+                return
+            end = _tag_end(html, found.end())
+            if end < 0:
+                return
+            builder.end(tag)
+            position = end + 1
+        else:
+            builder.start(tag)
 
 
 def html_blocks(html: str) -> list[tuple[str, str]]:
     """The paragraphs and headings of an HTML fragment, in order."""
     builder = BlockBuilder()
-    tokenizer = _Tokenizer(builder)
-    tokenizer.feed(html)
-    tokenizer.close()
+    _tokenize(html, builder)
     return builder.close()
 
 
