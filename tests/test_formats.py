@@ -539,3 +539,14 @@ def test_parsing_grows_linearly(name: str) -> None:
 
     found = ratios(run)
     assert min(found) <= LIMIT, f"{name}: {found}"
+
+
+def test_g2_news_message_with_one_item_is_read_and_with_two_refused() -> None:
+    text = fixture("newsml-g2-xhtml.xml").decode()
+    start = text.index("<newsItem")
+    item = text[start:]
+    wrap = '<newsMessage xmlns="http://iptc.org/std/nar/2006-10-01/"><itemSet>{}</itemSet></newsMessage>'
+    one = parse_item(wrap.format(item).encode(), "application/xml")
+    assert (one.format, one.uri, one.version) == ("newsml-g2", AFP_URI, 2)
+    found = error(wrap.format(item + item), "application/xml")
+    assert (found.status, found.field) == (422, "newsMessage/itemSet")
