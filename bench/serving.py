@@ -4,7 +4,12 @@
 - 22 sentences in one request: HTTP ÷ direct;
 - one sentence per request from 8 and 32 connections (wrk, cycling the seed's sentences),
   batching across requests on ÷ off (``DEPECHE_TRANSLATE_BATCH_SEGMENTS=1``), alternated;
-- start-up to the first translation with the models required, and what the first reader pays.
+- start-up to the first translation with the models required, and what the first reader pays;
+- a 22-sentence request answered from the segment cache (translation memory, then the LRU).
+
+The engine-only figures run on an empty store with the segment cache off
+(``DEPECHE_SEGMENT_CACHE_BYTES=0``): the seed's sentences are in the seed's translation memory,
+and cycling them would measure the cache instead of the engine.
 """
 
 from __future__ import annotations
@@ -47,6 +52,28 @@ def lua_script(sentences: Sequence[str], path: str = "/api/v1/translate") -> str
     """A wrk script that POSTs one sentence per request, cycling through *sentences*."""
     bodies = [json.dumps({"q": s, "source": "en", "target": "fr"}) for s in sentences]
     return LUA.format(BODIES="{" + ", ".join(json.dumps(b) for b in bodies) + "}", PATH=path)
+
+
+#: Engine only: nothing answered from the translation memory or the LRU.
+ENGINE_ONLY = {"SEGMENT_CACHE_BYTES": "0"}
+
+
+def store(tmp: Path, seed: bool = False) -> str:
+    """A migrated SQLite store in *tmp*: empty, or with the seed imported; its URL."""
+    from app.exchange.folders import article_folders, import_folder
+    from app.store.database import Database
+    from app.store.migrate import upgrade
+
+    name = "seed" if seed else "empty"
+    url = f"sqlite:///{tmp / f'{name}.sqlite3'}"
+    database = Database(url)
+    try:
+        upgrade(database)
+        for folder in article_folders(ROOT / "data") if seed else []:
+            import_folder(database, folder, ROOT / "data")
+    finally:
+        database.dispose()
+    return url
 
 
 def env(models: Path, **settings: str) -> dict[str, str]:
@@ -96,7 +123,8 @@ def http_against_direct(tmp: Path, models: Path, one: str, many: Sequence[str]) 
     """Medians over alternating rounds: direct call, then the same request over HTTP."""
     engine = Engine(models, int(DEFAULTS["BEAM_SIZE"]), int(DEFAULTS["INTRA_THREADS"]))
     figures: dict[str, list[float]] = {k: [] for k in ("one", "one_http", "many", "many_http")}
-    with server(tmp, models, workers=1) as (port, _):
+    settings = {**ENGINE_ONLY, "DATABASE_URL": store(tmp)}
+    with server(tmp, models, workers=1, **settings) as (port, _):
         post = poster(port)
         one_body = json.dumps({"q": one, "source": "en", "target": "fr"}).encode()
         many_body = json.dumps({"q": list(many), "source": "en", "target": "fr"}).encode()
@@ -163,9 +191,10 @@ def batching(
     rates: dict[tuple[str, int], list[float]] = {}
     costs: dict[tuple[str, int], list[float]] = {}
     servers = {}
+    engine_only = {**ENGINE_ONLY, "DATABASE_URL": store(tmp)}
     with ExitStack() as stack:
         for name, settings in configurations.items():
-            servers[name] = stack.enter_context(server(tmp, models, **settings))
+            servers[name] = stack.enter_context(server(tmp, models, **engine_only, **settings))
         for connections in connection_counts:
             for _ in range(ROUNDS):
                 for name, (port, pid) in servers.items():
@@ -177,12 +206,35 @@ def batching(
     return {key: (statistics.median(rates[key]), statistics.median(costs[key])) for key in rates}
 
 
+def cached(tmp: Path, models: Path, many: Sequence[str]) -> dict[str, float]:
+    """p50 ms of one request of *many* sentences all answered by the segment cache: from the
+    seed's translation memory (its reviewed French), and from the LRU (the same sentences on an
+    empty store, after one request put them there); the engine-only request beside them."""
+    body = json.dumps({"q": list(many), "source": "en", "target": "fr"}).encode()
+    figures: dict[str, list[float]] = {"memory": [], "lru": [], "engine": []}
+    runs = {
+        "memory": {"DATABASE_URL": store(tmp, seed=True)},
+        "lru": {"DATABASE_URL": store(tmp)},
+        "engine": {**ENGINE_ONLY, "DATABASE_URL": store(tmp)},
+    }
+    with ExitStack() as stack:
+        posts = {
+            name: poster(stack.enter_context(server(tmp, models, workers=1, **settings))[0])
+            for name, settings in runs.items()
+        }
+        for _ in range(ROUNDS):
+            for name, post in posts.items():
+                figures[name].append(median_ms(lambda post=post: post(body)))  # type: ignore[misc]
+    return {name: statistics.median(values) for name, values in figures.items()}
+
+
 def start_up(tmp: Path, models: Path, runs: int = 5, **settings: str) -> dict[str, float]:
     """Seconds from launching granian (2 workers) to the first translation answered, and that
     first request's own time; median of *runs*."""
     body = json.dumps(
         {"q": "Kidal has been under their control ever since.", "source": "en", "target": "fr"}
     ).encode()
+    settings.setdefault("DATABASE_URL", store(tmp))
     totals, firsts = [], []
     for _ in range(runs):
         port = free_port()

@@ -124,6 +124,7 @@ def serving_report(sentences: list[str], body: list[str]) -> list[str]:
             "off, beam 1": {"BEAM_SIZE": "1", "TRANSLATE_BATCH_SEGMENTS": "1"},
         }
         rates = serving.batching(tmp, models, sentences, configurations)
+        cache = serving.cached(tmp, models, body)
         warm = serving.start_up(tmp, models, REQUIRE_MODELS="en-fr fr-en")
         cold = serving.start_up(tmp, models, WARM_MODELS="0")
     lines = [
@@ -161,6 +162,9 @@ def serving_report(sentences: list[str], body: list[str]) -> list[str]:
         )
     lines += [
         "",
+        f"- {len(body)} sentences in one request, all in the segment cache (1 worker, median of "
+        f"{serving.ROUNDS} rounds of p50s): from the translation memory {cache['memory']:.2f} ms, "
+        f"from the LRU {cache['lru']:.2f} ms; engine only {cache['engine']:.1f} ms.",
         f'- Start-up to the first translation, 2 workers, `DEPECHE_REQUIRE_MODELS="en-fr '
         f'fr-en"` (launch → `/readyz` 200 → one translation answered, median of 5): '
         f"{warm['total']:.2f} s; that first request took {warm['first'] * 1000:.1f} ms.",
