@@ -40,6 +40,8 @@ class Record:
     heartbeat: float = 0.0
     host: str | None = None
     pid: int | None = None
+    model: str | None = None
+    """The model install a failed run used (``app.publication.fill.model_stamp``)."""
 
     @property
     def active(self) -> bool:

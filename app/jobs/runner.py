@@ -32,7 +32,7 @@ from app.i18n.locales import SUPPORTED_LANGUAGES
 from app.jobs.board import FAILED, HOST, QUEUED, RETRYING, RUNNING, Board, Record
 from app.jobs.storage import make_huey
 from app.jobs.work import FillError, fill_edition, make_engine, touch
-from app.publication.fill import MachineStatus
+from app.publication.fill import MachineStatus, model_stamp
 from app.store.database import Database
 from app.store.models import ArticleRow
 from app.translation import packages
@@ -112,14 +112,18 @@ class Jobs:
     def translatable(self, source: str, target: str) -> bool:
         return packages.find(self.engine.models_dir, source, target) is not None
 
-    def status(self, slug: str, language: str, version: int, owed: bool) -> MachineStatus:
+    def status(
+        self, slug: str, language: str, version: int, model: str | None, owed: bool
+    ) -> MachineStatus:
         """Pending: *owed* (the edition has gaps a model can fill) and the job has not given up
-        on this version. The error is the last run's, until one succeeds."""
+        on this version with this *model* install. The error is the last run's, until one
+        succeeds."""
         record = self.board.get(slug, language)
         if not owed:
             return MachineStatus()
         current = record is not None and record.version >= version
-        given_up = current and record is not None and record.state == FAILED
+        failed = record is not None and record.state == FAILED and record.model == model
+        given_up = current and failed
         queued = current and record is not None and record.active
         return MachineStatus(not given_up, record.error if record else None, queued)
 
@@ -166,7 +170,12 @@ class Jobs:
 
     def _failed(self, record: Record, error: str, final: bool) -> None:
         state = FAILED if final else RETRYING
-        self.board.put(replace(record, state=state, error=error, pid=None))
+        with self.database.read() as session:
+            row = session.execute(
+                select(ArticleRow.language).where(ArticleRow.slug == record.slug)
+            ).scalar_one_or_none()
+        model = model_stamp(self.engine.available(row, record.language)) if row else None
+        self.board.put(replace(record, state=state, error=error, pid=None, model=model))
         touch(self.database, record.slug)
         log.warning(
             "machine translation of %s into %s failed%s: %s",

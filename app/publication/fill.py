@@ -18,6 +18,7 @@ from typing import Protocol
 from app.content.model import Segment
 from app.translation.edition import Edition
 from app.translation.engine import Engine
+from app.translation.packages import InstalledPackage
 
 log = logging.getLogger(__name__)
 FillKey = tuple[str, str, int]
@@ -33,12 +34,26 @@ class MachineStatus:
     """A job is queued or running for this version already (not shown to readers)."""
 
 
+def model_stamp(package: InstalledPackage | None) -> str | None:
+    """Which install of a model this is: a job that failed with one is tried again with the
+    next (a package is installed as a new folder)."""
+    if package is None:
+        return None
+    try:
+        installed = package.path.stat().st_mtime_ns
+    except OSError:
+        installed = 0
+    return f"{package.name} {package.version} {installed}"
+
+
 class Queue(Protocol):
     """What the reader needs of the job queue (``app.jobs.Jobs``)."""
 
     def queue(self, slug: str, language: str, version: int) -> object: ...
 
-    def status(self, slug: str, language: str, version: int, owed: bool) -> MachineStatus: ...
+    def status(
+        self, slug: str, language: str, version: int, model: str | None, owed: bool
+    ) -> MachineStatus: ...
 
 
 class MachineQueue:
@@ -62,10 +77,10 @@ class MachineQueue:
         if language == article.language or self.jobs is None:
             return MachineStatus()
         owed = bool(edition.missing(extra))
-        if owed and self.engine.available(article.language, language) is None:
-            owed = False  # no model: nothing will come, the source is served as it is
+        model = model_stamp(self.engine.available(article.language, language)) if owed else None
+        owed = owed and model is not None  # no model: nothing will come, the source is served
         try:
-            found = self.jobs.status(article.slug, language, article.version, owed)
+            found = self.jobs.status(article.slug, language, article.version, model, owed)
             if found.pending and not found.queued:
                 self._queue_once(article.slug, language, article.version)
         except Exception:  # the queue is down: readers still get the article
