@@ -294,3 +294,16 @@ def test_a_broken_model_is_retried_with_backoff_then_the_api_shows_the_error(
     assert jobs_for(app).drain() == 1
     fixed = translation(app)
     assert (fixed["pending"], fixed["error"], fixed["counts"]["machine"]) == (False, None, 27)
+
+
+def test_make_run_runs_a_job_consumer_and_ctrl_c_stops_it_too(tmp_path: Path) -> None:
+    from tests.test_shutdown import alive, make_run
+
+    with make_run(tmp_path) as run:
+        run.wait_until_serving()
+        run.wait_for_log("Huey consumer started")
+        text = run.log.read_text()
+        consumer_pid = int(text.split("Huey consumer started with 1 process, PID ")[1].split()[0])
+        assert alive(consumer_pid)
+        run.stop(signal.SIGINT)
+        until(lambda: not alive(consumer_pid), "the consumer stopped", run.log, within=5)
