@@ -24,7 +24,7 @@ def worker(workers: int | None) -> None:
     from app.jobs.storage import where
 
     settings = config.load()
-    open_database().dispose()  # the schema is this code's; each worker opens its own
+    open_database(create=False).dispose()  # the schema must be this code's (never migrates)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     try:
         found = Jobs(settings)
