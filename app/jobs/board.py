@@ -15,6 +15,7 @@ import socket
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from huey import Huey  # type: ignore[import-untyped]
@@ -58,13 +59,19 @@ class Record:
 
 
 def _alive(pid: int) -> bool:
+    """Whether process *pid* runs here (a zombie does not: a killed worker whose consumer died
+    too may wait a long time for an init that reaps it)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no /proc: the signal said it exists
+    return stat.rpartition(")")[2].split()[:1] not in (["Z"], ["X"])
 
 
 def key(slug: str, language: str) -> str:
