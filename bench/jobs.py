@@ -130,6 +130,7 @@ def main() -> int:
         database = Database(url)
         upgrade(database)
         hold = tmp / "hold"
+        reached = hold.with_name(hold.name + ".reached")
         settings: dict[str, Any] = {
             "DATABASE_URL": url,
             "MODELS_DIR": models,
@@ -166,7 +167,6 @@ def main() -> int:
                 slug = f"killed-worker-{i}"
                 hold.touch()
                 publish(settings, database, slug, 1)
-                reached = hold.with_name(hold.name + ".reached")
                 pid = int(until(lambda: reached.exists() and reached.read_text()).split()[0])
                 reached.unlink()
                 hold.unlink()
@@ -182,7 +182,6 @@ def main() -> int:
             hold.touch()
             with consumer(env, log) as first:
                 publish(settings, database, slug, 1)
-                reached = hold.with_name(hold.name + ".reached")
                 until(lambda: reached.exists())
                 reached.unlink()
                 killed = time.perf_counter()
