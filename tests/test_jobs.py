@@ -262,8 +262,8 @@ def test_a_broken_model_is_retried_with_backoff_then_the_api_shows_the_error(
         record = board_record(app)
         if record is not None:
             seen.append(record.state)
-            if record.state == RUNNING:
-                started.setdefault(record.attempts, time.monotonic())
+            if record.heartbeat:  # when this attempt started (kept while it waits to retry)
+                started.setdefault(record.attempts, record.heartbeat)
         return record if record is not None and record.state == FAILED else None
 
     with consumer(config, log):
@@ -298,3 +298,29 @@ def test_make_run_runs_a_job_consumer_and_ctrl_c_stops_it_too(tmp_path: Path) ->
         assert alive(consumer_pid)
         run.stop(signal.SIGINT)
         until(lambda: not alive(consumer_pid), "the consumer stopped", run.log, within=5)
+
+
+def test_the_embedded_queue_is_a_file_beside_the_sqlite_store(tmp_path: Path) -> None:
+    from app.jobs.storage import make_huey
+
+    store = f"sqlite:///{tmp_path / 'store' / 'depeche.sqlite3'}"
+    huey = make_huey({"JOBS_URL": "", "DATABASE_URL": store, "INSTANCE_DIR": tmp_path / "i"})
+    assert huey.storage.filename == str(tmp_path / "store" / "jobs.sqlite3")
+    assert (tmp_path / "store" / "jobs.sqlite3").exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("redis://127.0.0.1:6379/0", "the redis package is not installed"),
+        ("amqp://127.0.0.1/", "JOBS_URL must be empty, sqlite:///…, postgresql://… or redis://…"),
+    ],
+)
+def test_a_jobs_url_that_cannot_be_used_is_refused_saying_why(
+    tmp_path: Path, url: str, message: str
+) -> None:
+    from app.jobs import JobsConfigError
+    from app.jobs.storage import make_huey
+
+    with pytest.raises(JobsConfigError, match=message):
+        make_huey({"JOBS_URL": url, "DATABASE_URL": "", "INSTANCE_DIR": tmp_path})

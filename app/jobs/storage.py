@@ -50,9 +50,10 @@ def make_huey(settings: Mapping[str, Any]) -> Huey:
         path = Path(url.removeprefix("sqlite:///")) if url else sqlite_path(settings)
         path.parent.mkdir(parents=True, exist_ok=True)
         return SqliteHuey(NAME, filename=str(path), timeout=10, **options)
-    if url.startswith(("postgresql://", "postgres://")):
+    if url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
         # psycopg takes a libpq URL; SQLAlchemy's "postgresql+psycopg://" is not one.
-        return PostgresHuey(NAME, dsn=url, table_prefix="depeche_jobs", **options)
+        dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
+        return PostgresHuey(NAME, dsn=dsn, table_prefix="depeche_jobs", **options)
     if url.startswith(("redis://", "rediss://", "unix://")):
         if importlib.util.find_spec("redis") is None:
             raise JobsConfigError("JOBS_URL is a Redis URL but the redis package is not installed")
