@@ -7,6 +7,8 @@
 #     sh -c 'depeche db upgrade && depeche import --if-empty'   # migrations: their own step
 #   docker run --read-only --tmpfs /tmp -v depeche-store:/var/lib/depeche \
 #     -p 127.0.0.1:8000:8000 depeche
+#   docker run --read-only --tmpfs /tmp -v depeche-store:/var/lib/depeche \
+#     depeche depeche jobs worker                               # the job consumer: a second one
 #
 ARG MODELS=none
 

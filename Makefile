@@ -53,18 +53,23 @@ locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po .venv/.sync
 # process alone, which stops its workers. A worker still importing the app when the stop comes
 # misses it (it runs the signal handler it inherited from the main process): granian kills it
 # after STOP_TIMEOUT seconds, which also bounds how long running requests may take to finish.
+# The job consumer (machine translation) runs beside granian, in a process group of its own as
+# well, and gets the same TERM: huey stops at once on it (a job it interrupts is queued again
+# when a consumer starts), and the shell waits for both.
 STOP_TIMEOUT ?= 2
 run: setup
 	.venv/bin/depeche db upgrade
 	.venv/bin/depeche import --if-empty
-	metrics=$$(mktemp -d); export PROMETHEUS_MULTIPROC_DIR=$$metrics; stop=; pid=; \
-	trap 'stop=1; [ -z "$$pid" ] || kill -TERM $$pid 2>/dev/null' INT TERM HUP; \
-	set -m; .venv/bin/granian --interface wsgi --host $(HOST) --port $(PORT) \
+	metrics=$$(mktemp -d); export PROMETHEUS_MULTIPROC_DIR=$$metrics; stop=; pid=; jobs=; \
+	trap 'stop=1; for p in $$pid $$jobs; do kill -TERM $$p 2>/dev/null; done' INT TERM HUP; \
+	set -m; .venv/bin/depeche jobs worker & jobs=$$!; \
+	.venv/bin/granian --interface wsgi --host $(HOST) --port $(PORT) \
 	  --workers $(WORKERS) --blocking-threads $(THREADS) \
 	  --workers-kill-timeout $(STOP_TIMEOUT) "app.wsgi:app" & pid=$$!; set +m; \
-	[ -z "$$stop" ] || kill -TERM $$pid; \
+	[ -z "$$stop" ] || kill -TERM $$pid $$jobs; \
 	wait $$pid; status=$$?; \
 	while kill -0 $$pid 2>/dev/null; do wait $$pid; status=$$?; done; \
+	kill -TERM $$jobs 2>/dev/null; while kill -0 $$jobs 2>/dev/null; do wait $$jobs; done; \
 	rm -rf "$$metrics"; exit $$status
 
 lint: .venv/.synced
@@ -110,6 +115,7 @@ bench: setup
 	.venv/bin/python bench/translation.py
 	.venv/bin/python bench/suggest.py
 	.venv/bin/python bench/scale.py
+	.venv/bin/python bench/jobs.py --write
 
 clean:
 	rm -rf .venv locales/*/LC_MESSAGES/*.mo .pytest_cache .mypy_cache .ruff_cache

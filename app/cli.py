@@ -189,6 +189,12 @@ def ingest_command(
         click.echo(f"dropped promo line: {line}")
     for fact in result.dropped_facts:
         click.echo(f"removed fact {fact}: its quote is no longer in the text")
+    if result.changed:
+        from app.jobs import queue_translations
+
+        queued = queue_translations(config.load(), slug)
+        if queued:
+            click.echo(f"machine translation queued: {', '.join(queued)} (depeche jobs worker)")
 
 
 @main.command("check")
@@ -280,11 +286,13 @@ def facts_accept(slug: str, ids: tuple[str, ...]) -> None:
 
 
 def _register() -> None:
+    from app.cli_jobs import jobs
     from app.cli_models import models
     from app.cli_tokens import tokens_group
 
     main.add_command(models)
     main.add_command(tokens_group)
+    main.add_command(jobs)
 
 
 _register()

@@ -72,6 +72,20 @@ DEFAULTS: dict[str, Any] = {
     # Host names the service answers for (".news.example": it and every name below it); any
     # other Host gets a 400. Empty: any well-formed host (app/http/hosts.py).
     "TRUSTED_HOSTS": (),
+    # Where machine-translation jobs wait (huey): empty, a SQLite file next to the SQLite store
+    # (or in INSTANCE_DIR); postgresql://… or redis://… for consumers on several machines.
+    "JOBS_URL": "",
+    # Consumer processes per `depeche jobs worker` (each loads its own models).
+    "JOBS_WORKERS": 1,
+    # A failed job is tried again JOBS_RETRIES times, the first after JOBS_RETRY_DELAY seconds,
+    # each wait JOBS_RETRY_BACKOFF times the one before; then translation.error says why.
+    "JOBS_RETRIES": 4,
+    "JOBS_RETRY_DELAY": 5.0,
+    "JOBS_RETRY_BACKOFF": 2.0,
+    # Seconds without a heartbeat after which a running job counts as lost and is queued again.
+    "JOBS_LEASE": 30.0,
+    # Tests only: while this file exists, a job waits after translating, before it stores.
+    "JOBS_TEST_HOLD": "",
 }
 
 
@@ -102,6 +116,11 @@ _CONVERTERS: dict[str, Any] = {
     "RATE_LIMIT_EXEMPT_LOOPBACK": _flag,
     "TRUSTED_PROXIES": int,
     "ALLOW_CROSS_ORIGIN_FORMS": _flag,
+    "JOBS_WORKERS": int,
+    "JOBS_RETRIES": int,
+    "JOBS_RETRY_DELAY": float,
+    "JOBS_RETRY_BACKOFF": float,
+    "JOBS_LEASE": float,
 }
 
 

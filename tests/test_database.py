@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine as SAEngine
 
 from app import create_app
 from app.cli import main
+from app.jobs import jobs_for
 from app.store.database import Database
 from app.store.migrate import upgrade
 from app.store.models import Base
@@ -232,7 +233,7 @@ def test_the_home_page_shows_twenty_and_links_to_older(archive: str, no_models: 
     assert client.get("/fr/?cursor=nonsense").status_code == 404
 
 
-def test_a_model_installed_after_start_up_fills_the_edition_for_every_worker(
+def test_a_model_installed_after_start_up_queues_the_edition_and_every_worker_serves_it(
     data_copy: Path,
     tmp_path: Path,
     database_for: Callable[[Path], str],
@@ -258,6 +259,8 @@ def test_a_model_installed_after_start_up_fills_the_edition_for_every_worker(
     before = worker.test_client().get(article).json
     assert before["translation"]["counts"]["untranslated"] == 27
     install_archive(FIXTURE_MODELS / "translate-en_fr.argosmodel", models)
+    assert worker.test_client().get(article).json["translation"]["pending"] is True
+    assert jobs_for(worker).drain() == 1  # the queued job, as `depeche jobs worker` runs it
     filled = worker.test_client().get(article)
     assert filled.json["translation"]["counts"]["machine"] == 27
     # Another worker, with no model at all, serves the same stored text and ETag.

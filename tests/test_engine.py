@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.config import PROJECT_ROOT
+from app.jobs import jobs_for
 from app.translation.admission import Admission
 from app.translation.engine import Engine
 from app.translation.memory import catalog_path
@@ -182,12 +183,16 @@ def test_readyz_lists_installed_models(mt_client: FlaskClient) -> None:
     ]
 
 
-def test_an_edition_without_translations_is_filled_by_machine_at_request_time(
+def test_an_edition_without_translations_is_queued_at_request_time_and_filled_by_the_job(
     data_copy: Path, models_dir: Path, make_app: Callable[..., Flask]
 ) -> None:
     (data_copy / "articles" / SLUG / "fr.po").unlink()
-    app = make_app(data_copy, MODELS_DIR=models_dir, BEAM_SIZE=1)
+    app = make_app(data_copy, MODELS_DIR=models_dir, BEAM_SIZE=1, CHANGE_CHECK_INTERVAL=0)
     client = app.test_client()
+    queued = client.get(f"/api/v1/articles/{SLUG}?lang=fr").json
+    assert queued["translation"]["pending"] is True
+    assert queued["translation"]["counts"]["untranslated"] == 27
+    assert jobs_for(app).drain() == 1  # what `depeche jobs worker` runs
     body = client.get(f"/api/v1/articles/{SLUG}?lang=fr").json
     assert body["translation"]["counts"]["machine"] == 27
     assert (

@@ -29,11 +29,9 @@ def _json(data: dict[str, Any]) -> bytes:
 def _article(slug: str, negotiated: i18n.Negotiated) -> bytes:
     reading = publication().read(slug, negotiated.language)
     assert reading is not None
-    return _json(
-        schemas.ArticleSchema().dump(
-            views.full(reading.edition, negotiated, publication().languages)
-        )
-    )
+    data = views.full(reading.edition, negotiated, publication().languages)
+    data["translation"].update(pending=reading.machine.pending, error=reading.machine.error)
+    return _json(schemas.ArticleSchema().dump(data))
 
 
 def _facts(slug: str, negotiated: i18n.Negotiated) -> bytes:

@@ -86,6 +86,15 @@ class TranslationSchema(Schema):
         required=True, metadata={"description": "The requested language is not served."}
     )
     complete = fields.Boolean(required=True)
+    pending = fields.Boolean(
+        required=True,
+        metadata={"description": "Machine translation of the missing or stale segments is queued."},
+    )
+    error = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Why the last machine translation failed; null once one works."},
+    )
     counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
     segments = fields.List(fields.Nested(SegmentStatusSchema), required=True)
 

@@ -4,7 +4,7 @@ one snapshot, and pages of the newest-first list."""
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from app.facts import repository as facts
 from app.facts.document import build_facts
 from app.facts.model import ArticleFacts
 from app.http.rendercache import RenderCache, Rendered, RenderKey
-from app.publication.fill import MachineFill
+from app.publication.fill import MachineQueue, MachineStatus, Queue
 from app.publication.models import ModelsWatcher
 from app.store.changes import ChangeWatcher, Versions
 from app.store.database import Database
@@ -25,7 +25,7 @@ from app.translation.edition import Edition
 from app.translation.engine import Engine
 
 Stamp = tuple[int, int]
-"""(models epoch, article version or change number): what a rendered body depends on."""
+"""(models epoch, article or store change number): what a rendered body depends on."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,8 @@ class Reading:
 
     edition: Edition
     facts: ArticleFacts | None
+    machine: MachineStatus = MachineStatus()
+    """Whether a machine-translation job owes this edition, and its last error."""
 
     @property
     def extra(self) -> tuple[Segment, ...]:
@@ -58,13 +60,14 @@ class Publication:
         languages: tuple[str, ...],
         cache_bytes: int,
         check_interval: float,
+        jobs: Queue | None = None,
     ) -> None:
         self.database = database
         self.languages = languages
         self.versions = Versions(database.seq())
         self.watcher = ChangeWatcher(database, self.versions, check_interval)
         self.cache = RenderCache(cache_bytes)
-        self.filler = MachineFill(database, engine)
+        self.filler = MachineQueue(engine, jobs)
         self.models = ModelsWatcher(engine.models_dir, 4 * check_interval)
 
     def _poll(self) -> None:
@@ -79,26 +82,26 @@ class Publication:
 
     def version(self, slug: str) -> Stamp | None:
         """What a body of article *slug* depends on — the installed models and the article's
-        version — or None when there is no such article."""
+        last change number (a new version, or a job's state that its API body shows) — or None
+        when there is no such article."""
         self._poll()
         known, version = self.versions.get(slug)
         if not known:
             as_of = self.versions.seq
             with self.database.read() as session:
                 version = session.execute(
-                    select(ArticleRow.version).where(ArticleRow.slug == slug)
+                    select(ArticleRow.seq).where(ArticleRow.slug == slug)
                 ).scalar_one_or_none()
             self.versions.remember(slug, version, as_of)
         return None if version is None else (self.models.epoch, version)
 
     def read(self, slug: str, language: str) -> Reading | None:
-        """The edition of *slug* in *language*, its gaps filled by machine when a model can."""
+        """The edition of *slug* in *language*; gaps a model could fill are queued for a job
+        (never translated here) and the reading says so."""
         reading = self._read(slug, language)
-        if reading is not None and self.filler.wanted(reading.edition, reading.extra):
-            if self.filler.fill(reading.edition, reading.extra):
-                self.watcher.catch_up()
-                reading = self._read(slug, language)
-        return reading
+        if reading is None:
+            return None
+        return replace(reading, machine=self.filler.status(reading.edition, reading.extra))
 
     def _read(self, slug: str, language: str) -> Reading | None:
         return read_edition(self.database, slug, language)

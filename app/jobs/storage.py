@@ -1,0 +1,63 @@
+"""Where jobs wait: a huey instance for ``JOBS_URL``.
+
+Empty: ``SqliteHuey``, a file next to the SQLite store (the embedded default: `make run` needs
+nothing else). ``postgresql://…``: ``PostgresHuey`` (psycopg 3), ``redis://…``: ``RedisHuey``,
+for consumers on several machines.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from huey import Huey, PostgresHuey, RedisHuey, SqliteHuey  # type: ignore[import-untyped]
+from sqlalchemy.engine import make_url
+
+from app import config
+
+#: The queue's name in the storage (tables and keys are per name).
+NAME = "depeche"
+FILE = "jobs.sqlite3"
+
+
+class JobsConfigError(Exception):
+    """JOBS_URL names a storage this installation cannot use; the message says why."""
+
+
+def sqlite_path(settings: Mapping[str, Any]) -> Path:
+    """The embedded queue's file: beside a SQLite store, else in the instance folder."""
+    store = make_url(config.database_url(settings))
+    if store.get_backend_name() == "sqlite" and store.database not in (None, "", ":memory:"):
+        return Path(str(store.database)).parent / FILE
+    return Path(settings["INSTANCE_DIR"]) / FILE
+
+
+def where(settings: Mapping[str, Any]) -> str:
+    """The queue's storage, for messages (no password)."""
+    url = str(settings.get("JOBS_URL") or "")
+    if not url:
+        return f"sqlite:///{sqlite_path(settings)}"
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def make_huey(settings: Mapping[str, Any]) -> Huey:
+    """A huey instance on the configured storage (results are not kept: jobs return nothing)."""
+    url = str(settings.get("JOBS_URL") or "")
+    options: dict[str, Any] = {"results": False, "utc": True}
+    if not url or url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///")) if url else sqlite_path(settings)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SqliteHuey(NAME, filename=str(path), timeout=10, **options)
+    if url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+        # psycopg takes a libpq URL; SQLAlchemy's "postgresql+psycopg://" is not one.
+        dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
+        return PostgresHuey(NAME, dsn=dsn, table_prefix="depeche_jobs", **options)
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        if importlib.util.find_spec("redis") is None:
+            raise JobsConfigError("JOBS_URL is a Redis URL but the redis package is not installed")
+        return RedisHuey(NAME, url=url, **options)
+    raise JobsConfigError(
+        f"JOBS_URL must be empty, sqlite:///…, postgresql://… or redis://…, not {where(settings)!r}"
+    )
