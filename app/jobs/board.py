@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from huey import Huey  # type: ignore[import-untyped]
+from huey import Huey
 
 PREFIX = "edition:"
 QUEUED, RUNNING, RETRYING, FAILED = "queued", "running", "retrying", "failed"

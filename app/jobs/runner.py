@@ -23,8 +23,8 @@ from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
-from huey import Huey, crontab  # type: ignore[import-untyped]
-from huey.api import Task  # type: ignore[import-untyped]
+from huey import Huey, crontab
+from huey.api import Task
 from sqlalchemy import select
 
 from app import config

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.numbers import NumberFormatError, parse_decimal
-from text_to_num import text2num  # type: ignore[import-untyped]
+from text_to_num import text2num
 
 from app.facts.model import Qualifier, ValueType
 from app.facts.suggest.lexicon import Lexicon, lexicon

