@@ -21,6 +21,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from app.api import init_app as init_api
     from app.auth import bearer
     from app.http import inbound, limits, origin
+    from app.syndication import init_app as init_syndication
     from app.translation import serving
     from app.web import init_app as init_web
 
@@ -38,6 +39,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     bearer.init_app(app)
     origin.init_app(app)
     init_web(app)
+    init_syndication(app)
     security.init_app(app)
     app.before_request(_remember_route)
     if app.config["RESPONSE_MEMO"]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Hashable
+from datetime import datetime
 
 from flask import Response, current_app, request
 
@@ -13,10 +14,15 @@ def content_etag(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()[:32]
 
 
-def cached_response(body: bytes, mimetype: str, etag: str | None = None) -> Response:
-    """Wrap a rendered body with its ETag and Cache-Control; answer 304 when it matches."""
+def cached_response(
+    body: bytes, mimetype: str, etag: str | None = None, last_modified: datetime | None = None
+) -> Response:
+    """Wrap a rendered body with its ETag (and Last-Modified, when given) and Cache-Control;
+    answer 304 when it matches."""
     response = Response(body, mimetype=mimetype)
     response.set_etag(etag or content_etag(body))
+    if last_modified is not None:
+        response.last_modified = last_modified
     response.cache_control.public = True
     response.cache_control.max_age = current_app.config["CACHE_MAX_AGE"]
     response.make_conditional(request)

@@ -86,6 +86,9 @@ DEFAULTS: dict[str, Any] = {
     "JOBS_LEASE": 30.0,
     # Tests only: while this file exists, a job waits after translating, before it stores.
     "JOBS_TEST_HOLD": "",
+    # Offer machine-only editions (complete, not yet reviewed) to search engines: indexed,
+    # hreflang alternates, in feeds and sitemaps. Off: they say noindex and are left out.
+    "INDEX_MACHINE_TRANSLATIONS": False,
 }
 
 
@@ -121,6 +124,7 @@ _CONVERTERS: dict[str, Any] = {
     "JOBS_RETRY_DELAY": float,
     "JOBS_RETRY_BACKOFF": float,
     "JOBS_LEASE": float,
+    "INDEX_MACHINE_TRANSLATIONS": _flag,
 }
 
 

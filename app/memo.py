@@ -19,7 +19,7 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from werkzeug.http import parse_etags
+from werkzeug.http import parse_date, parse_etags
 
 from app.caching import RENDER_TAG, RenderTag
 
@@ -79,6 +79,14 @@ def _entry(
     return Entry(headers, kept, etag.strip('"'), body, route, etag, tag, cost + _ENTRY_OVERHEAD)
 
 
+def _not_modified_since(entry: Entry, environ: dict[str, Any]) -> bool:
+    """If-Modified-Since (only read without If-None-Match, RFC 9110 13.1.3) is not older than
+    the entry's Last-Modified."""
+    since = parse_date(environ.get("HTTP_IF_MODIFIED_SINCE"))
+    modified = parse_date(next((v for n, v in entry.headers if n.lower() == "last-modified"), None))
+    return since is not None and modified is not None and modified <= since
+
+
 class ResponseMemo:
     """A memo of cacheable responses in front of a WSGI app, at most *max_bytes* of them."""
 
@@ -136,6 +144,9 @@ class ResponseMemo:
             if_none_match == entry.quoted_etag
             or parse_etags(if_none_match).contains_weak(entry.etag)
         ):
+            start_response("304 NOT MODIFIED", entry.not_modified_headers)
+            return []
+        if not if_none_match and _not_modified_since(entry, environ):
             start_response("304 NOT MODIFIED", entry.not_modified_headers)
             return []
         start_response("200 OK", entry.headers)

@@ -49,10 +49,12 @@ def _view(full: Stored, not_modified: Stored, etag: str) -> Callable[[], Respons
 
 
 def create_app() -> Flask:
-    """One plain GET route per path in PATHS, replaying what the upstream server sent."""
+    """One plain GET route per path in PATHS (or ``BENCH_PATHS``), replaying what the upstream
+    server sent."""
     upstream = os.environ["BENCH_UPSTREAM"]
+    paths = os.environ.get("BENCH_PATHS", "").split() or PATHS  # another bench's own routes
     app = Flask(__name__)
-    for i, path in enumerate(PATHS):
+    for i, path in enumerate(paths):
         full = fetch(upstream + path)
         etag = dict((k.lower(), v) for k, v in full[1])["etag"]
         not_modified = fetch(upstream + path, {"If-None-Match": etag})

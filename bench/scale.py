@@ -60,7 +60,7 @@ from app.exchange.folders import read_folder  # noqa: E402
 from app.store.database import Database  # noqa: E402
 from app.store.migrate import upgrade  # noqa: E402
 from app.store.models import ArticleRow, Base  # noqa: E402
-from app.translation.catalogs import catalog_rows  # noqa: E402
+from app.translation.catalogs import catalog_rows, source_key  # noqa: E402
 
 SEED_SLUG = "mali-army-convoy-kidal"
 SEED = ROOT / "data" / "articles" / SEED_SLUG
@@ -147,7 +147,10 @@ def fill(path: Path, count: int, seed: SeedRows) -> Filled:
     own: dict[str, list[dict[str, Any]]] = {
         "segments": [{**s, "article_id": 1} for s in seed.segments],
         "catalogs": [{"article_id": 1, "language": "fr", "header": seed.header}],
-        "translations": [{**t, "article_id": 1, "language": "fr"} for t in seed.translations],
+        "translations": [
+            {**t, "article_id": 1, "language": "fr", "source_key": source_key(t["source"])}
+            for t in seed.translations
+        ],
         "facts": [{**f, "article_id": 1} for f in seed.facts],
     }
     # A plain engine: no reader is there yet and a failed fill is thrown away, so no journal

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, NoReturn
 
-from flask import Response, json, request, url_for
+from flask import Response, current_app, json, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import RAISE
@@ -13,9 +13,12 @@ from marshmallow import RAISE
 from app import i18n
 from app.api import cursor, schemas, views
 from app.caching import cached_response, tag_render
+from app.content import repository
 from app.content.repository import Cursor
 from app.facts.render import render_facts
 from app.publication import publication
+from app.syndication import ninjs
+from app.syndication.completeness import edition_states
 
 blp = Blueprint(
     "articles", __name__, url_prefix="/articles", description="Articles in English and French."
@@ -27,9 +30,12 @@ def _json(data: dict[str, Any]) -> bytes:
 
 
 def _article(slug: str, negotiated: i18n.Negotiated) -> bytes:
-    reading = publication().read(slug, negotiated.language)
+    pub = publication()
+    reading = pub.read(slug, negotiated.language)
     assert reading is not None
-    data = views.full(reading.edition, negotiated, publication().languages)
+    states = edition_states(pub.database, reading.edition, pub.languages)
+    index_machine = current_app.config["INDEX_MACHINE_TRANSLATIONS"]
+    data = views.full(reading.edition, negotiated, pub.languages, states, index_machine)
     data["translation"].update(pending=reading.machine.pending, error=reading.machine.error)
     return _json(schemas.ArticleSchema().dump(data))
 
@@ -47,6 +53,18 @@ def _facts(slug: str, negotiated: i18n.Negotiated) -> bytes:
     return _json(schemas.FactSummarySchema().dump(data))
 
 
+def _ninjs(slug: str, negotiated: i18n.Negotiated) -> bytes:
+    pub = publication()
+    reading = pub.read(slug, negotiated.language)
+    assert reading is not None
+    with pub.database.read() as session:
+        row = repository.find(session, slug)
+        assert row is not None
+        created, updated = row.created, row.updated
+    data = ninjs.item(reading.edition, reading.facts, created, updated)
+    return _json(ninjs.NinjsSchema().dump(data))
+
+
 class _NoFacts(Exception):
     """The article has no facts (or is gone): nothing to render."""
 
@@ -62,7 +80,7 @@ def _respond_article(resource: str, slug: str) -> Response:
     if version is None:
         _not_found(f"No article {slug!r}.")
     negotiated = i18n.current()
-    make = _facts if resource == "api.facts" else _article
+    make = {"api.facts": _facts, "api.ninjs": _ninjs}.get(resource, _article)
     try:
         rendered = pub.render(
             resource, slug, negotiated, "", version, lambda: make(slug, negotiated)
@@ -140,3 +158,14 @@ class ArticleFacts(MethodView):
     def get(self, slug: str, **_query: str) -> Response:
         """The key facts and the timeline, typed values beside their localized display."""
         return _respond_article("api.facts", slug)
+
+
+@blp.route("/<slug>/ninjs")
+class ArticleNinjs(MethodView):
+    @blp.arguments(schemas.LanguageQuerySchema, location="query", as_kwargs=True, unknown=RAISE)
+    @blp.response(200, ninjs.NinjsSchema)
+    @blp.alt_response(304, description="Not modified (If-None-Match matched the ETag).")
+    @blp.alt_response(404, response="DEFAULT_ERROR", description="No article with this slug.")
+    def get(self, slug: str, **_query: str) -> Response:
+        """The edition as an IPTC ninjs 2.2 item (no property outside the standard)."""
+        return _respond_article("api.ninjs", slug)

@@ -6,6 +6,7 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from app.api.cursor import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, CursorField
 from app.i18n.locales import LANGUAGE_TAG, SUPPORTED_LANGUAGES
+from app.translation.edition import Completeness
 from app.translation.memory import Status
 
 
@@ -85,7 +86,30 @@ class TranslationSchema(Schema):
     fallback = fields.Boolean(
         required=True, metadata={"description": "The requested language is not served."}
     )
-    complete = fields.Boolean(required=True)
+    complete = fields.Boolean(
+        required=True, metadata={"description": "Every segment is publishable in this language."}
+    )
+    completeness = fields.String(
+        required=True,
+        validate=validate.OneOf([c.value for c in Completeness]),
+        metadata={
+            "description": "source (the original), reviewed, machine (complete, not all "
+            "reviewed) or incomplete (some segments are served in the original language)."
+        },
+    )
+    indexed = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "Offered to search engines, as an alternate, in feeds and sitemaps "
+            "(incomplete editions never; machine ones per DEPECHE_INDEX_MACHINE_TRANSLATIONS)."
+        },
+    )
+    editions = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(validate=validate.OneOf([c.value for c in Completeness])),
+        required=True,
+        metadata={"description": "The completeness of each of the article's editions."},
+    )
     pending = fields.Boolean(
         required=True,
         metadata={"description": "Machine translation of the missing or stale segments is queued."},

@@ -9,6 +9,7 @@ from flask import url_for
 
 from app.i18n.locales import Negotiated
 from app.i18n.render import display_date
+from app.syndication.completeness import States, listed
 from app.translation.edition import Edition
 
 
@@ -39,7 +40,14 @@ def summary(edition: Edition, locale: Locale, languages: tuple[str, ...]) -> dic
     }
 
 
-def full(edition: Edition, negotiated: Negotiated, languages: tuple[str, ...]) -> dict[str, Any]:
+def full(
+    edition: Edition,
+    negotiated: Negotiated,
+    languages: tuple[str, ...],
+    states: States,
+    index_machine: bool,
+) -> dict[str, Any]:
+    """The whole edition; *states*: how complete each of the article's editions is."""
     article = edition.article
     data = summary(edition, negotiated.locale, languages)
     data.update(
@@ -65,6 +73,9 @@ def full(edition: Edition, negotiated: Negotiated, languages: tuple[str, ...]) -
             "requested": negotiated.requested,
             "fallback": negotiated.fallback,
             "complete": edition.complete,
+            "completeness": states[edition.language].value,
+            "indexed": listed(states[edition.language], index_machine),
+            "editions": {lang: state.value for lang, state in states.items()},
             "counts": edition.counts(),
             "segments": [
                 {"id": seg.id, "context": seg.context, "status": edition.status(seg).value}

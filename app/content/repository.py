@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, insert, select, tuple_
+from sqlalchemy import Table, delete, func, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.content.model import Article, Paragraph, RelatedLink, Section, Segment
@@ -201,3 +201,36 @@ def page(
     if since is not None:
         query = query.where(ArticleRow.published >= since)
     return list(session.execute(query.limit(limit)).scalars())
+
+
+def published(
+    session: Session,
+    limit: int,
+    after: Cursor | None = None,
+    since: date | None = None,
+    ids: tuple[int, int] | None = None,
+) -> list[ArticleRow]:
+    """Up to *limit* articles readers may be offered in a list — newest first (published, then
+    slug) after *after* and on or after *since*; or, with *ids* (first, last), those whose id
+    is in that range, in id order (a stable split of the whole archive).
+
+    Feeds, sitemaps and the news sitemap are all built from this one query, so what keeps an
+    article out of every list (an embargo, a kill) is a filter here."""
+    query = select(ArticleRow)
+    if ids is not None:
+        query = query.where(ArticleRow.id.between(*ids)).order_by(ArticleRow.id)
+    else:
+        query = query.order_by(ArticleRow.published.desc(), ArticleRow.slug.desc())
+    if after is not None:
+        query = query.where(
+            tuple_(ArticleRow.published, ArticleRow.slug) < tuple_(after.published, after.slug)
+        )
+    if since is not None:
+        query = query.where(ArticleRow.published >= since)
+    return list(session.execute(query.limit(limit)).scalars())
+
+
+def last_id(session: Session) -> int:
+    """The highest article id (0 for an empty store): how far the archive's id ranges go."""
+    found = session.execute(select(func.max(ArticleRow.id))).scalar_one_or_none()
+    return int(found or 0)

@@ -7,7 +7,6 @@ for consumers on several machines.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -55,8 +54,6 @@ def make_huey(settings: Mapping[str, Any]) -> Huey:
         dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
         return PostgresHuey(NAME, dsn=dsn, table_prefix="depeche_jobs", **options)
     if url.startswith(("redis://", "rediss://", "unix://")):
-        if importlib.util.find_spec("redis") is None:
-            raise JobsConfigError("JOBS_URL is a Redis URL but the redis package is not installed")
         return RedisHuey(NAME, url=url, **options)
     raise JobsConfigError(
         f"JOBS_URL must be empty, sqlite:///…, postgresql://… or redis://…, not {where(settings)!r}"

@@ -21,7 +21,14 @@ from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.store.models import ArticleRow, CatalogRow, TranslationRow
-from app.translation.memory import MACHINE_COMMENT, Status, Translation, status_of
+from app.translation.memory import (
+    MACHINE_COMMENT,
+    PUBLISHABLE,
+    Status,
+    Translation,
+    publishable,
+    status_of,
+)
 
 REVIEW_NOTE = "reviewed:"
 OBSOLETE = "obsolete"
@@ -238,7 +245,7 @@ def memory_matches(
         .where(
             TranslationRow.language == target,
             TranslationRow.source_key.in_(list(keys)),
-            TranslationRow.status.in_((Status.REVIEWED.value, Status.MACHINE.value)),
+            TranslationRow.status.in_([s.value for s in PUBLISHABLE]),
             TranslationRow.text != "",
             ArticleRow.language == source,
         )
@@ -269,8 +276,8 @@ def translations(session: Session, article_id: int, language: str) -> dict[Key, 
     )
     resolved: dict[Key, Translation] = {}
     for context, source, text, status in found:
-        publishable = status in (Status.REVIEWED, Status.MACHINE) and text
-        resolved[(context, source)] = Translation(text if publishable else None, Status(status))
+        fit = publishable(Status(status)) and text
+        resolved[(context, source)] = Translation(text if fit else None, Status(status))
     return resolved
 
 
@@ -289,12 +296,11 @@ def headlines(
             TranslationRow.article_id.in_(article_ids),
             TranslationRow.language == language,
             TranslationRow.context.in_(("headline", "standfirst")),
+            TranslationRow.status != OBSOLETE,
         )
     )
     resolved: dict[int, dict[Key, Translation]] = {i: {} for i in article_ids}
     for article_id, context, source, text, status in found:
-        publishable = status in (Status.REVIEWED, Status.MACHINE) and text
-        resolved[article_id][(context, source)] = Translation(
-            text if publishable else None, Status(status)
-        )
+        fit = publishable(Status(status)) and text
+        resolved[article_id][(context, source)] = Translation(text if fit else None, Status(status))
     return resolved

@@ -5,12 +5,37 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from app.content.model import Article, Segment
-from app.translation.memory import Status, Translation
+from app.translation.memory import Status, Translation, publishable
 
 Key = tuple[str | None, str]
 """(msgctxt, source text): how the memory finds a segment."""
+
+
+class Completeness(StrEnum):
+    """How far an edition is published in its language."""
+
+    SOURCE = "source"
+    """The article's own language: always complete."""
+    REVIEWED = "reviewed"
+    """Every segment translated and approved by a person."""
+    MACHINE = "machine"
+    """Every segment publishable, some only by machine (not reviewed yet)."""
+    INCOMPLETE = "incomplete"
+    """Some segment has nothing fit to publish: the reader gets the original there."""
+
+
+def completeness(segments: int, counts: Mapping[str, int], source: bool) -> Completeness:
+    """The state of an edition of *segments* segments whose memory entries are *counts* by
+    status (``Status`` values); *source*: the edition is in the article's own language."""
+    if source:
+        return Completeness.SOURCE
+    fit = sum(n for status, n in counts.items() if publishable(Status(status)))
+    if fit < segments or segments == 0:
+        return Completeness.INCOMPLETE
+    return Completeness.MACHINE if counts.get(Status.MACHINE, 0) else Completeness.REVIEWED
 
 
 @dataclass(frozen=True)
@@ -44,7 +69,16 @@ class Edition:
     @property
     def complete(self) -> bool:
         """Every segment is published in this language (reviewed, machine or source)."""
-        return all(self.translation(seg).text is not None for seg in self.article.segments())
+        return self.completeness is not Completeness.INCOMPLETE
+
+    @property
+    def completeness(self) -> Completeness:
+        segments = list(self.article.segments())
+        counted = Counter(
+            self.status(seg).value if self.translation(seg).text is not None else "untranslated"
+            for seg in segments
+        )
+        return completeness(len(segments), counted, self.language == self.article.language)
 
     def missing(self, extra: Sequence[Segment] = ()) -> list[Segment]:
         """Segments (the article's, then *extra*) with nothing fit to publish."""

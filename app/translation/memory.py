@@ -35,6 +35,17 @@ class Status(StrEnum):
     UNTRANSLATED = "untranslated"
 
 
+def publishable(status: Status) -> bool:
+    """Whether a segment in *status* may be published in its edition: the one rule every
+    edition, list, feed and sitemap follows. Reviewed and machine work are; untranslated and
+    stale entries are not (a stale draft translated a source that is gone)."""
+    return status in (Status.SOURCE, Status.REVIEWED, Status.MACHINE)
+
+
+#: The memory states that ``publishable`` admits, for queries on the store.
+PUBLISHABLE = tuple(s for s in Status if publishable(s) and s is not Status.SOURCE)
+
+
 @dataclass(frozen=True)
 class Translation:
     text: str | None
@@ -118,6 +129,6 @@ def lookup(catalog: Catalog | None, segment: Segment) -> Translation:
     """Return the translation of *segment*; stale drafts are not published."""
     message = catalog.get(segment.text, context=segment.msgctxt) if catalog else None
     status = status_of(message)
-    if status in (Status.REVIEWED, Status.MACHINE) and message is not None:
+    if publishable(status) and message is not None:
         return Translation(str(message.string), status)
     return Translation(None, status)

@@ -1,4 +1,5 @@
-"""What an article page tells machines: canonical URL, hreflang, oEmbed, Open Graph, JSON-LD."""
+"""What an article page tells machines: canonical URL, hreflang, oEmbed, Open Graph, JSON-LD,
+and whether it may be indexed at all (an incomplete edition is not)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from babel import Locale
 from babel.core import get_global
 
 from app.i18n.locales import DEFAULT_LANGUAGE
-from app.translation.edition import Edition
+from app.syndication.completeness import States, listed, x_default
+from app.translation.edition import Completeness, Edition
 from app.web.urls import absolute
 
 SITE_NAME = "dépêche"
@@ -20,7 +22,7 @@ SITE_NAME = "dépêche"
 class PageMetadata:
     canonical: str
     alternates: tuple[tuple[str, str], ...]
-    """(hreflang, absolute URL) for every language, then x-default."""
+    """(hreflang, absolute URL) for every listed (complete) edition, then x-default."""
     oembed: str
     title: str
     description: str
@@ -28,6 +30,12 @@ class PageMetadata:
     og_locale_alternates: tuple[str, ...]
     published: str
     json_ld: dict[str, Any]
+    completeness: Completeness
+    indexed: bool
+    """False: the page says ``noindex`` (an incomplete edition, or machine-only ones unless
+    INDEX_MACHINE_TRANSLATIONS is on)."""
+    original: str
+    """The article page in its own language (the notice of an incomplete edition links it)."""
 
 
 def og_locale(locale: Locale) -> str:
@@ -49,9 +57,10 @@ def _edition_ref(url: str, language: str) -> dict[str, str]:
 
 
 def news_article(
-    edition: Edition, urls: dict[str, str], base: str, description: str
+    edition: Edition, urls: dict[str, str], base: str, description: str, state: Completeness
 ) -> dict[str, Any]:
-    """schema.org NewsArticle for *edition*, linked to the other editions by URL."""
+    """schema.org NewsArticle for *edition*, linked to the other listed editions by URL (*urls*
+    holds them and this one), with how complete its translation is."""
     article, language = edition.article, edition.language
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -75,17 +84,28 @@ def news_article(
             data["workTranslation"] = others
     else:
         data["translationOfWork"] = _edition_ref(urls[article.language], article.language)
+        data["creativeWorkStatus"] = state.value
     return data
 
 
 def page_metadata(
-    edition: Edition, locale: Locale, languages: tuple[str, ...], base: str, endpoint: str
+    edition: Edition,
+    locale: Locale,
+    states: States,
+    base: str,
+    endpoint: str,
+    index_machine: bool,
 ) -> PageMetadata:
-    """Everything the ``<head>`` of an article (or facts) page says about it, with absolute URLs."""
+    """Everything the ``<head>`` of an article (or facts) page says about it, with absolute
+    URLs; *states* holds the completeness of each of the article's editions."""
     article = edition.article
-    urls = {lang: absolute(base, "web.article", lang=lang, slug=article.slug) for lang in languages}
-    pages = {lang: absolute(base, endpoint, lang=lang, slug=article.slug) for lang in languages}
-    default = DEFAULT_LANGUAGE if DEFAULT_LANGUAGE in pages else article.language
+    state = states[edition.language]
+    shown = [lang for lang, found in states.items() if listed(found, index_machine)]
+    linked = [*dict.fromkeys([*shown, edition.language, article.language])]
+    urls = {lang: absolute(base, "web.article", lang=lang, slug=article.slug) for lang in linked}
+    pages = {lang: absolute(base, endpoint, lang=lang, slug=article.slug) for lang in linked}
+    default = x_default(shown, article.language, DEFAULT_LANGUAGE)
+    alternates = tuple((lang, pages[lang]) for lang in shown)
     title = edition.text(article.headline)
     description = edition.text(article.standfirst)
     oembed = (
@@ -95,14 +115,23 @@ def page_metadata(
     )
     return PageMetadata(
         canonical=pages[edition.language],
-        alternates=(*pages.items(), ("x-default", pages[default])),
+        alternates=(*alternates, ("x-default", pages[default])) if alternates else (),
         oembed=oembed,
         title=title,
         description=description,
         og_locale=og_locale(locale),
         og_locale_alternates=tuple(
-            og_locale(Locale.parse(lang)) for lang in languages if lang != edition.language
+            og_locale(Locale.parse(lang)) for lang in shown if lang != edition.language
         ),
         published=article.published.isoformat(),
-        json_ld=news_article(edition, urls, base, description),
+        json_ld=news_article(
+            edition,
+            {lang: url for lang, url in urls.items() if lang in (*shown, edition.language)},
+            base,
+            description,
+            state,
+        ),
+        completeness=state,
+        indexed=listed(state, index_machine),
+        original=pages[article.language],
     )

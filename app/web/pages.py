@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from babel import Locale
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.wrappers import Response as BaseResponse
 
 from app import i18n
@@ -15,6 +24,7 @@ from app.facts.render import render_facts
 from app.i18n.locales import SUPPORTED_LANGUAGES
 from app.i18n.render import display_date
 from app.publication import publication
+from app.syndication.completeness import edition_states
 from app.web.metadata import page_metadata
 from app.web.urls import public_base
 
@@ -37,12 +47,18 @@ def _switcher() -> list[tuple[str, str]]:
     return [(lang, language_name(lang)) for lang in SUPPORTED_LANGUAGES]
 
 
+def language_in(language: str, locale: Locale) -> str:
+    """A language's name as *locale* writes it in running text: "French", "anglais"."""
+    return Locale.parse(language).get_display_name(locale) or language
+
+
 def _article_page(page: str, slug: str, negotiated: i18n.Negotiated, base: str) -> bytes:
     pub = publication()
     reading = pub.read(slug, negotiated.language)
     if reading is None or (page == "facts" and reading.facts is None):
         abort(404)
     edition, found = reading.edition, reading.facts
+    index_machine = current_app.config["INDEX_MACHINE_TRANSLATIONS"]
     summary = {"slug": slug, **render_facts(found, edition, negotiated.locale)} if found else None
     html = render_template(
         "facts.html" if page == "facts" else "article.html",
@@ -52,7 +68,15 @@ def _article_page(page: str, slug: str, negotiated: i18n.Negotiated, base: str) 
         negotiated=negotiated,
         switcher=_switcher(),
         display_date=display_date,
-        meta=page_metadata(edition, negotiated.locale, pub.languages, base, f"web.{page}"),
+        language_in=language_in,
+        meta=page_metadata(
+            edition,
+            negotiated.locale,
+            edition_states(pub.database, edition, pub.languages),
+            base,
+            f"web.{page}",
+            index_machine,
+        ),
     )
     return html.encode()
 
