@@ -297,7 +297,7 @@ def test_make_run_runs_a_job_consumer_and_ctrl_c_stops_it_too(tmp_path: Path) ->
         consumer_pid = int(text.split("Huey consumer started with 1 process, PID ")[1].split()[0])
         assert alive(consumer_pid)
         run.stop(signal.SIGINT)
-        until(lambda: not alive(consumer_pid), "the consumer stopped", run.log, within=5)
+        until(lambda: not alive(consumer_pid), "the consumer stopped", run.log, within=10)
 
 
 def test_the_embedded_queue_is_a_file_beside_the_sqlite_store(tmp_path: Path) -> None:

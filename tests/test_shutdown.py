@@ -24,7 +24,7 @@ from app.config import PROJECT_ROOT
 from tests.granian import free_port
 
 #: The Makefile's STOP_TIMEOUT (2 s), and room for a busy machine.
-STOP_WITHIN = 5.0
+STOP_WITHIN = 10.0
 PIDS = re.compile(r"(?:main PID|worker-\d+ with PID): (\d+)")
 
 
