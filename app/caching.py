@@ -19,6 +19,9 @@ def cached_response(body: bytes, mimetype: str, etag: str | None = None) -> Resp
     response.set_etag(etag or content_etag(body))
     response.cache_control.public = True
     response.cache_control.max_age = current_app.config["CACHE_MAX_AGE"]
+    # Shared caches keep it briefly and then revalidate by ETag (a 304 costs the app little):
+    # a kill or a correction reaches every reader behind them within this many seconds.
+    response.cache_control.s_maxage = current_app.config["CACHE_SHARED_MAX_AGE"]
     response.make_conditional(request)
     return response
 

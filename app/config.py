@@ -72,6 +72,14 @@ DEFAULTS: dict[str, Any] = {
     # Host names the service answers for (".news.example": it and every name below it); any
     # other Host gets a 400. Empty: any well-formed host (app/http/hosts.py).
     "TRUSTED_HOSTS": (),
+    # A machine translation is published unreviewed only when its risk (0..1: numbers, dates
+    # or names of the source missing, identical to the source, length out of range; see
+    # app/translation/risk.py) is below this; riskier ones wait for review, the source is
+    # served meanwhile. 0.5: one wrong number or date holds a sentence back, a name or two not.
+    "MT_PUBLISH_MAX_RISK": 0.5,
+    # Seconds shared caches (nginx, a CDN) may serve a page or API answer before asking again
+    # with its ETag (s-maxage): how long a correction or a kill may take to reach readers.
+    "CACHE_SHARED_MAX_AGE": 1,
 }
 
 
@@ -102,6 +110,8 @@ _CONVERTERS: dict[str, Any] = {
     "RATE_LIMIT_EXEMPT_LOOPBACK": _flag,
     "TRUSTED_PROXIES": int,
     "ALLOW_CROSS_ORIGIN_FORMS": _flag,
+    "MT_PUBLISH_MAX_RISK": float,
+    "CACHE_SHARED_MAX_AGE": int,
 }
 
 

@@ -15,7 +15,7 @@ from app.api import cursor, schemas, views
 from app.caching import cached_response, tag_render
 from app.content.repository import Cursor
 from app.facts.render import render_facts
-from app.publication import publication
+from app.publication import live_version, publication
 
 blp = Blueprint(
     "articles", __name__, url_prefix="/articles", description="Articles in English and French."
@@ -60,9 +60,7 @@ def _not_found(message: str) -> NoReturn:
 
 def _respond_article(resource: str, slug: str) -> Response:
     pub = publication()
-    version = pub.version(slug)
-    if version is None:
-        _not_found(f"No article {slug!r}.")
+    version = live_version(slug)
     negotiated = i18n.current()
     make = _facts if resource == "api.facts" else _article
     try:
@@ -128,6 +126,7 @@ class Article(MethodView):
     @blp.response(200, schemas.ArticleSchema)
     @blp.alt_response(304, description="Not modified (If-None-Match matched the ETag).")
     @blp.alt_response(404, response="DEFAULT_ERROR", description="No article with this slug.")
+    @blp.alt_response(410, response="DEFAULT_ERROR", description="The article was killed.")
     def get(self, slug: str, **_query: str) -> Response:
         """An article in the negotiated language, with its translation status per segment."""
         return _respond_article("api.article", slug)
@@ -139,6 +138,7 @@ class ArticleFacts(MethodView):
     @blp.response(200, schemas.FactSummarySchema)
     @blp.alt_response(304, description="Not modified (If-None-Match matched the ETag).")
     @blp.alt_response(404, response="DEFAULT_ERROR", description="No such article, or no facts.")
+    @blp.alt_response(410, response="DEFAULT_ERROR", description="The article was killed.")
     def get(self, slug: str, **_query: str) -> Response:
         """The key facts and the timeline, typed values beside their localized display."""
         return _respond_article("api.facts", slug)
