@@ -159,9 +159,9 @@ def assess(source: str, target: str, source_lang: str, target_lang: str) -> Risk
     reasons: list[tuple[str, str]] = []
     wanted, got = numbers(source, source_lang), numbers(target, target_lang)
     for value in sorted((wanted - got).elements()):
-        reasons.append(("number", f"number {value} of the source is missing"))
+        reasons.append(("number", f"number {value:f} of the source is missing"))
     for value in sorted((got - wanted).elements()):
-        reasons.append(("number", f"number {value} is not in the source"))
+        reasons.append(("number", f"number {value:f} is not in the source"))
     for key in sorted(calendar(source, source_lang) - calendar(target, target_lang)):
         reasons.append(("date", f"{key} of the source is missing"))
     target_words = {_fold(w) for w in _WORD.findall(target)}
