@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.content import repository as articles
 from app.content.model import Segment
 from app.facts import repository as facts
+from app.facts.check import proven_facts
 from app.facts.document import build_facts
 from app.facts.model import ArticleFacts
 from app.http.rendercache import RenderCache, Rendered, RenderKey
@@ -36,10 +37,14 @@ class Reading:
 
     edition: Edition
     facts: ArticleFacts | None
+    """The facts readers of this edition get: those proven in its language."""
+    all_facts: ArticleFacts | None = None
+    """Every fact of the article, proven here or not (their segments still need translating)."""
 
     @property
     def extra(self) -> tuple[Segment, ...]:
-        return self.facts.segments() if self.facts else ()
+        found = self.all_facts or self.facts
+        return found.segments() if found else ()
 
 
 @dataclass(frozen=True)
@@ -164,4 +169,5 @@ def read_edition(
         )
         document = facts.load_document(session, row.id)
     found = build_facts(document, article, f"article {slug}") if document else None
-    return Reading(Edition(article, language, memory), found)
+    edition = Edition(article, language, memory)
+    return Reading(edition, proven_facts(found, edition) if found else None, found)
