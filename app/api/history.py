@@ -75,7 +75,7 @@ class HistorySchema(Schema):
 @blp.route("/<slug>/history")
 class History(MethodView):
     @protected(blp, "admin")
-    @blp.arguments(HistoryQuerySchema, location="query", as_kwargs=True)
+    @blp.arguments(HistoryQuerySchema, location="query", as_kwargs=True, unknown=RAISE)
     @blp.response(200, HistorySchema)
     @blp.alt_response(404, response="DEFAULT_ERROR", description="No article with this slug.")
     @blp.alt_response(422, response="DEFAULT_ERROR", description="A bad limit or cursor.")
