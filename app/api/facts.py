@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from app.api.auth import protected
 from app.auth.bearer import actor
@@ -37,7 +37,8 @@ blp = Blueprint(
 # The document's own schemas, under names of their own in the OpenAPI document (the API's
 # answers have a Fact and a TimelineEntry of their own).
 class DocumentValueSchema(document.ValueSchema):
-    pass
+    # A JSON number (the file's Decimal would document its bound as a string); finite.
+    number = fields.Float(validate=validate.Range(min=0), allow_nan=False)
 
 
 class DocumentPartialDateSchema(document.PartialDateSchema):
