@@ -38,7 +38,7 @@ blp = Blueprint(
 # answers have a Fact and a TimelineEntry of their own).
 class DocumentValueSchema(document.ValueSchema):
     # A JSON number (the file's Decimal would document its bound as a string); finite.
-    number = fields.Float(validate=validate.Range(min=0), allow_nan=False)
+    number = fields.Float(validate=validate.Range(min=0), allow_nan=False)  # type: ignore[assignment]
 
 
 class DocumentPartialDateSchema(document.PartialDateSchema):
