@@ -25,6 +25,9 @@ def cached_response(
         response.last_modified = last_modified
     response.cache_control.public = True
     response.cache_control.max_age = current_app.config["CACHE_MAX_AGE"]
+    # Shared caches keep it briefly and then revalidate by ETag (a 304 costs the app little):
+    # a kill or a correction reaches every reader behind them within this many seconds.
+    response.cache_control.s_maxage = current_app.config["CACHE_SHARED_MAX_AGE"]
     response.make_conditional(request)
     return response
 

@@ -209,11 +209,14 @@ def check_command() -> None:
     from app.store.models import ArticleRow
 
     database = open_database()
+    max_risk = config.load()["MT_PUBLISH_MAX_RISK"]
     problems, checked = [], 0
     for slug in with_progress(stored_slugs(database), "checking"):
-        readings = {lang: read_edition(database, slug, lang) for lang in SUPPORTED_LANGUAGES}
+        readings = {
+            lang: read_edition(database, slug, lang, max_risk) for lang in SUPPORTED_LANGUAGES
+        }
         first = next(r for r in readings.values() if r is not None)
-        if first.facts is None:
+        if first.all_facts is None:
             continue
         with database.read() as session:
             source = session.execute(
@@ -222,8 +225,8 @@ def check_command() -> None:
         article = first.edition.article
         wire = source.decode("utf-8") if source else " ".join(s.text for s in article.segments())
         editions = {lang: r.edition for lang, r in readings.items() if r is not None}
-        problems += check_article(article, first.facts, editions, wire)
-        checked += len(first.facts.facts) + len(first.facts.timeline)
+        problems += check_article(article, first.all_facts, editions, wire)
+        checked += len(first.all_facts.facts) + len(first.all_facts.timeline)
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:

@@ -89,6 +89,14 @@ DEFAULTS: dict[str, Any] = {
     # Offer machine-only editions (complete, not yet reviewed) to search engines: indexed,
     # hreflang alternates, in feeds and sitemaps. Off: they say noindex and are left out.
     "INDEX_MACHINE_TRANSLATIONS": False,
+    # A machine translation is published unreviewed only when its risk (0..1: numbers, dates
+    # or names of the source missing, identical to the source, length out of range; see
+    # app/translation/risk.py) is below this; riskier ones wait for review, the source is
+    # served meanwhile. 0.5: one wrong number or date holds a sentence back, a name or two not.
+    "MT_PUBLISH_MAX_RISK": 0.5,
+    # Seconds shared caches (nginx, a CDN) may serve a page or API answer before asking again
+    # with its ETag (s-maxage): how long a correction or a kill may take to reach readers.
+    "CACHE_SHARED_MAX_AGE": 1,
 }
 
 
@@ -125,6 +133,8 @@ _CONVERTERS: dict[str, Any] = {
     "JOBS_RETRY_BACKOFF": float,
     "JOBS_LEASE": float,
     "INDEX_MACHINE_TRANSLATIONS": _flag,
+    "MT_PUBLISH_MAX_RISK": float,
+    "CACHE_SHARED_MAX_AGE": int,
 }
 
 

@@ -79,7 +79,7 @@ def test_etag_and_304(no_models: Path, memo: bool) -> None:
     first = client.get(f"{ARTICLE}?lang=fr")
     assert first.status_code == 200
     etag = first.headers["ETag"]
-    assert first.headers["Cache-Control"] == "public, max-age=300"
+    assert first.headers["Cache-Control"] == "public, max-age=300, s-maxage=1"
     again = client.get(f"{ARTICLE}?lang=fr", headers={"If-None-Match": etag})
     assert again.status_code == 304
     assert again.data == b""

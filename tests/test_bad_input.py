@@ -38,7 +38,8 @@ CASES: list[tuple[str, str, dict[str, Any], int, str]] = [
     ("GET", ARTICLE, {"headers": {"Accept": "text/csv"}}, 406, "problem"),
     ("GET", f"/fr/articles/{SCRIPT}", {}, 404, "html"),
     ("GET", f"{PAGE}?lang={SCRIPT}", {}, 200, "html"),
-    ("DELETE", ARTICLE, {}, 405, "problem"),
+    ("DELETE", ARTICLE, {}, 401, "problem"),
+    ("PATCH", ARTICLE, {}, 405, "problem"),
     ("PUT", PAGE, {}, 405, "html"),
     (
         "POST",

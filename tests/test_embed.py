@@ -144,7 +144,7 @@ def test_embed_answers_304_to_its_etag(no_models: Path, memo: bool) -> None:
     client = app.test_client()
     first = client.get(FACTS)
     assert first.status_code == 200
-    assert first.headers["Cache-Control"] == "public, max-age=300"
+    assert first.headers["Cache-Control"] == "public, max-age=300, s-maxage=1"
     again = client.get(FACTS, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
     assert again.data == b""
@@ -197,7 +197,7 @@ def test_embed_script_is_served_small_and_cacheable(client: FlaskClient) -> None
     assert response.status_code == 200
     assert response.mimetype == "text/javascript"
     assert len(response.data) <= SCRIPT_BUDGET
-    assert response.headers["Cache-Control"] == "public, max-age=86400"
+    assert response.headers["Cache-Control"] == "public, max-age=86400, s-maxage=1"
     again = client.get("/embed.js", headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
 

@@ -8,14 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from babel.messages.catalog import Message
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.config import DEFAULTS
 from app.syndication.completeness import article_states, list_states
 from app.translation.edition import Completeness
 from app.translation.memory import Status, publishable
 from tests.conftest import SLUG
-from tests.editions import SENTENCE, by_machine, edit_catalog, untranslate
+from tests.editions import MACHINE_NOTE, SENTENCE, by_machine, edit_catalog, untranslate
 from tests.test_article_metadata import Head
 
 ROBOTS_NOINDEX = '<meta name="robots" content="noindex">'
@@ -124,12 +126,23 @@ def test_machine_editions_are_indexed_when_the_setting_says_so(
     assert (translation["completeness"], translation["indexed"]) == ("machine", True)
 
 
+def risky_machine(message: Message) -> None:
+    """One sentence is the engine's with a wrong distance: held for review, not published."""
+    if message.id == SENTENCE:
+        message.string = str(message.string).replace("300", "800")
+        message.user_comments.append(MACHINE_NOTE)
+
+
+MAX_RISK = float(DEFAULTS["MT_PUBLISH_MAX_RISK"])
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
         (lambda message: None, Completeness.REVIEWED),
         (untranslate, Completeness.INCOMPLETE),
         (by_machine, Completeness.MACHINE),
+        (risky_machine, Completeness.INCOMPLETE),
     ],
 )
 def test_lists_count_what_pages_read(
@@ -145,6 +158,6 @@ def test_lists_count_what_pages_read(
         row = repository.find(session, SLUG)
         assert row is not None
         article = repository.load(session, row)
-        exact = article_states(session, row.id, article, ("en", "fr"))
-        counted = list_states(session, [row], ("en", "fr"))[row.id]
+        exact = article_states(session, row.id, article, ("en", "fr"), MAX_RISK)
+        counted = list_states(session, [row], ("en", "fr"), MAX_RISK)[row.id]
     assert exact == counted == {"en": Completeness.SOURCE, "fr": expected}

@@ -66,7 +66,7 @@ def test_if_none_match_forms_get_a_304(memo_app: Flask, form: str) -> None:
     assert response.status_code == 304
     assert response.data == b""
     assert response.headers["ETag"] == f'"{etag}"'
-    assert response.headers["Cache-Control"] == "public, max-age=300"
+    assert response.headers["Cache-Control"] == "public, max-age=300, s-maxage=1"
 
 
 def test_a_remembered_304_is_the_one_flask_gives(memo_app: Flask, plain_app: Flask) -> None:

@@ -44,7 +44,11 @@ def init_app(app: Flask) -> None:
     """Register the API blueprints, the OpenAPI document and the local docs UI."""
     from app.api.articles import blp as articles
     from app.api.auth import document_scheme
+    from app.api.facts import blp as facts
+    from app.api.history import blp as history
+    from app.api.kill import blp as kill
     from app.api.libretranslate import bp as libretranslate
+    from app.api.review import blp as review
     from app.api.suggestions import blp as suggestions
     from app.api.translate import blp as translate
 
@@ -60,6 +64,8 @@ def init_app(app: Flask) -> None:
     api = DepecheApi(app)
     api.register_blueprint(articles, url_prefix=f"{API_PREFIX}/articles")
     api.register_blueprint(suggestions, url_prefix=f"{API_PREFIX}/articles")
+    for writes in (kill, review, facts, history):
+        api.register_blueprint(writes, url_prefix=f"{API_PREFIX}/articles")
     document_scheme(api)
     api.register_blueprint(translate, url_prefix=f"{API_PREFIX}/translate")
     app.register_blueprint(libretranslate)

@@ -16,7 +16,7 @@ from app.caching import cached_response, tag_render
 from app.content import repository
 from app.content.repository import Cursor
 from app.facts.render import render_facts
-from app.publication import publication
+from app.publication import live_version, publication
 from app.syndication import ninjs
 from app.syndication.completeness import edition_states
 
@@ -33,7 +33,7 @@ def _article(slug: str, negotiated: i18n.Negotiated) -> bytes:
     pub = publication()
     reading = pub.read(slug, negotiated.language)
     assert reading is not None
-    states = edition_states(pub.database, reading.edition, pub.languages)
+    states = edition_states(pub.database, reading.edition, pub.languages, pub.max_risk)
     index_machine = current_app.config["INDEX_MACHINE_TRANSLATIONS"]
     data = views.full(reading.edition, negotiated, pub.languages, states, index_machine)
     data["translation"].update(pending=reading.machine.pending, error=reading.machine.error)
@@ -76,9 +76,7 @@ def _not_found(message: str) -> NoReturn:
 
 def _respond_article(resource: str, slug: str) -> Response:
     pub = publication()
-    version = pub.version(slug)
-    if version is None:
-        _not_found(f"No article {slug!r}.")
+    version = live_version(slug)
     negotiated = i18n.current()
     make = {"api.facts": _facts, "api.ninjs": _ninjs}.get(resource, _article)
     try:
@@ -144,6 +142,7 @@ class Article(MethodView):
     @blp.response(200, schemas.ArticleSchema)
     @blp.alt_response(304, description="Not modified (If-None-Match matched the ETag).")
     @blp.alt_response(404, response="DEFAULT_ERROR", description="No article with this slug.")
+    @blp.alt_response(410, response="DEFAULT_ERROR", description="The article was killed.")
     def get(self, slug: str, **_query: str) -> Response:
         """An article in the negotiated language, with its translation status per segment."""
         return _respond_article("api.article", slug)
@@ -155,6 +154,7 @@ class ArticleFacts(MethodView):
     @blp.response(200, schemas.FactSummarySchema)
     @blp.alt_response(304, description="Not modified (If-None-Match matched the ETag).")
     @blp.alt_response(404, response="DEFAULT_ERROR", description="No such article, or no facts.")
+    @blp.alt_response(410, response="DEFAULT_ERROR", description="The article was killed.")
     def get(self, slug: str, **_query: str) -> Response:
         """The key facts and the timeline, typed values beside their localized display."""
         return _respond_article("api.facts", slug)

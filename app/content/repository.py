@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, insert, select, tuple_
+from sqlalchemy import ColumnElement, Table, delete, func, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.content.model import Article, Paragraph, RelatedLink, Section, Segment
@@ -174,6 +174,17 @@ def record(
     )
 
 
+def not_killed() -> ColumnElement[bool]:
+    """The condition every list readers see puts on articles: not killed."""
+    return ArticleRow.killed.is_(None)
+
+
+def kill(session: Session, row: ArticleRow, actor: str) -> None:
+    """Kill the story: gone for readers from this version on (never undone)."""
+    row.killed = datetime.now(UTC)
+    record(session, row, actor, "kill", {"killed": row.killed.isoformat()})
+
+
 @dataclass(frozen=True)
 class Cursor:
     """Where a page of the newest-first list starts: after this (published, slug)."""
@@ -191,7 +202,8 @@ def page(
 ) -> list[ArticleRow]:
     """Up to *limit* articles, newest first (published, then slug), after *after*; only those
     written in *language* and published on or after *since* when they are given."""
-    query = select(ArticleRow).order_by(ArticleRow.published.desc(), ArticleRow.slug.desc())
+    query = select(ArticleRow).where(not_killed())
+    query = query.order_by(ArticleRow.published.desc(), ArticleRow.slug.desc())
     if after is not None:
         query = query.where(
             tuple_(ArticleRow.published, ArticleRow.slug) < tuple_(after.published, after.slug)
@@ -216,7 +228,7 @@ def published(
 
     Feeds, sitemaps and the news sitemap are all built from this one query, so what keeps an
     article out of every list (an embargo, a kill) is a filter here."""
-    query = select(ArticleRow)
+    query = select(ArticleRow).where(not_killed())
     if ids is not None:
         query = query.where(ArticleRow.id.between(*ids)).order_by(ArticleRow.id)
     else:

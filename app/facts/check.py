@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from babel import Locale
 
@@ -26,6 +26,8 @@ class Problem:
     where: str
     language: str
     message: str
+    untranslated: bool = False
+    """Only a translation is missing (the cited sentence or the quote): nothing is wrong yet."""
 
     def __str__(self) -> str:
         return f"{self.where} [{self.language}]: {self.message}"
@@ -63,23 +65,46 @@ def _check_item(
     if quote not in wire:
         yield Problem(where, "source", f"quote {quote!r} is not in source.txt")
     for language, edition in editions.items():
-        sentence = edition.translation(item.provenance.sentence)
-        if sentence.text is None:
-            yield Problem(where, language, "the cited sentence has no translation")
-            continue
-        quoted = edition.translation(item.provenance.quote)
-        if quoted.text is None:
-            yield Problem(where, language, f"the quote {quote!r} has no translation")
-        elif normalize(quoted.text) not in normalize(sentence.text):
-            yield Problem(where, language, f"quote {quoted.text!r} is not in: {sentence.text}")
-        locales = [Locale.parse(tag) for tag in REGIONAL_LOCALES[language]]
-        value = item.value if isinstance(item, Fact) else Value("date", date=item.date)
-        per_locale = [mentions(value, edition, locale) for locale in locales]
-        for index in range(len(per_locale[0])):
-            forms = {found[index] for found in per_locale}
-            if not any(normalize(form) in normalize(sentence.text) for form in forms):
-                shown = " or ".join(repr(f) for f in sorted(forms))
-                yield Problem(where, language, f"expected {shown} in: {sentence.text}")
+        yield from check_in(where, item, language, edition)
+
+
+def check_in(
+    where: str, item: Fact | TimelineEntry, language: str, edition: Edition
+) -> Iterator[Problem]:
+    """Every problem with *item* in one edition: its quote and its value in the cited sentence."""
+    quote = item.provenance.quote.text
+    sentence = edition.translation(item.provenance.sentence)
+    if sentence.text is None:
+        yield Problem(where, language, "the cited sentence has no translation", untranslated=True)
+        return
+    quoted = edition.translation(item.provenance.quote)
+    if quoted.text is None:
+        yield Problem(where, language, f"the quote {quote!r} has no translation", untranslated=True)
+    elif normalize(quoted.text) not in normalize(sentence.text):
+        yield Problem(where, language, f"quote {quoted.text!r} is not in: {sentence.text}")
+    locales = [Locale.parse(tag) for tag in REGIONAL_LOCALES[language]]
+    value = item.value if isinstance(item, Fact) else Value("date", date=item.date)
+    per_locale = [mentions(value, edition, locale) for locale in locales]
+    for index in range(len(per_locale[0])):
+        forms = {found[index] for found in per_locale}
+        if not any(normalize(form) in normalize(sentence.text) for form in forms):
+            shown = " or ".join(repr(f) for f in sorted(forms))
+            yield Problem(where, language, f"expected {shown} in: {sentence.text}")
+
+
+def proven_facts(facts: ArticleFacts, edition: Edition) -> ArticleFacts:
+    """Only the facts and timeline entries proven in *edition*'s language: a reader never gets
+    a fact whose value the sentence in front of them does not say."""
+    language = edition.language
+
+    def proven(where: str, item: Fact | TimelineEntry) -> bool:
+        return next(check_in(where, item, language, edition), None) is None
+
+    return replace(
+        facts,
+        facts=tuple(f for f in facts.facts if proven(f"fact {f.id}", f)),
+        timeline=tuple(e for i, e in enumerate(facts.timeline) if proven(f"timeline.{i}", e)),
+    )
 
 
 def check_article(

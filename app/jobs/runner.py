@@ -31,11 +31,11 @@ from app import config
 from app.i18n.locales import SUPPORTED_LANGUAGES
 from app.jobs.board import FAILED, HOST, QUEUED, RETRYING, RUNNING, Board, Record
 from app.jobs.storage import make_huey
-from app.jobs.work import FillError, fill_edition, make_engine, touch
+from app.jobs.work import FillError, fill_edition, touch
 from app.publication.fill import MachineStatus, model_stamp
 from app.store.database import Database
 from app.store.models import ArticleRow
-from app.translation import packages
+from app.translation import make_engine, packages
 from app.translation.engine import Engine, ModelMissing
 
 log = logging.getLogger(__name__)

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import update
 
@@ -23,10 +21,8 @@ from app.facts.document import build_facts
 from app.store.database import Database
 from app.store.models import ArticleRow
 from app.translation import catalogs
-from app.translation.catalogs import memory_matches
 from app.translation.engine import Engine, ModelMissing
 from app.translation.packages import PackageError
-from app.translation.segcache import SegmentCache
 from app.translation.workflow import machine_fill, update_catalog
 
 log = logging.getLogger(__name__)
@@ -45,22 +41,6 @@ class Filled:
     """The article's version after the run (None of it stored: the version it found)."""
     segments: int
     """Segments translated and stored (0: there was nothing to do)."""
-
-
-def make_engine(database: Database, settings: dict[str, Any]) -> Engine:
-    """An engine as the web workers have it: the memory and recent output answer first."""
-
-    def memory(segments: Sequence[str], source: str, target: str) -> dict[str, str]:
-        with database.read() as session:
-            return memory_matches(session, segments, source, target)
-
-    size = int(settings["SEGMENT_CACHE_BYTES"])
-    return Engine(
-        Path(settings["MODELS_DIR"]),
-        int(settings["BEAM_SIZE"]),
-        int(settings["INTRA_THREADS"]),
-        SegmentCache(memory, size) if size > 0 else None,
-    )
 
 
 def fill_edition(

@@ -12,10 +12,12 @@ from sqlalchemy import select
 from app.content import repository as articles
 from app.content.model import Segment
 from app.facts import repository as facts
+from app.facts.check import proven_facts
 from app.facts.document import build_facts
 from app.facts.model import ArticleFacts
 from app.http.rendercache import RenderCache, Rendered, RenderKey
 from app.publication.fill import MachineQueue, MachineStatus, Queue
+from app.publication.killed import Kills
 from app.publication.models import ModelsWatcher
 from app.store.changes import ChangeWatcher, Versions
 from app.store.database import Database
@@ -23,6 +25,7 @@ from app.store.models import ArticleRow
 from app.translation import catalogs
 from app.translation.edition import Edition
 from app.translation.engine import Engine
+from app.translation.risk import DEFAULT_MAX_RISK
 
 Stamp = tuple[int, int]
 """(models epoch, article or store change number): what a rendered body depends on."""
@@ -34,12 +37,16 @@ class Reading:
 
     edition: Edition
     facts: ArticleFacts | None
+    """The facts readers of this edition get: those proven in its language."""
+    all_facts: ArticleFacts | None = None
+    """Every fact of the article, proven here or not (their segments still need translating)."""
     machine: MachineStatus = MachineStatus()
     """Whether a machine-translation job owes this edition, and its last error."""
 
     @property
     def extra(self) -> tuple[Segment, ...]:
-        return self.facts.segments() if self.facts else ()
+        found = self.all_facts or self.facts
+        return found.segments() if found else ()
 
 
 @dataclass(frozen=True)
@@ -61,8 +68,11 @@ class Publication:
         cache_bytes: int,
         check_interval: float,
         jobs: Queue | None = None,
+        max_risk: float = DEFAULT_MAX_RISK,
     ) -> None:
         self.database = database
+        self.max_risk = max_risk
+        self.kills = Kills(database)
         self.languages = languages
         self.versions = Versions(database.seq())
         self.watcher = ChangeWatcher(database, self.versions, check_interval)
@@ -95,6 +105,10 @@ class Publication:
             self.versions.remember(slug, version, as_of)
         return None if version is None else (self.models.epoch, version)
 
+    def killed(self, slug: str, version: Stamp) -> bool:
+        """Whether article *slug*, at *version* (from ``version``), is killed: gone for readers."""
+        return self.kills.killed(slug, version[1])
+
     def read(self, slug: str, language: str) -> Reading | None:
         """The edition of *slug* in *language*; gaps a model could fill are queued for a job
         (never translated here) and the reading says so."""
@@ -104,7 +118,7 @@ class Publication:
         return replace(reading, machine=self.filler.status(reading.edition, reading.extra))
 
     def _read(self, slug: str, language: str) -> Reading | None:
-        return read_edition(self.database, slug, language)
+        return read_edition(self.database, slug, language, self.max_risk)
 
     def page(
         self,
@@ -119,7 +133,7 @@ class Publication:
         with self.database.read() as session:
             rows = articles.page(session, limit + 1, after, written_in, since)
             shown = rows[:limit]
-            memory = catalogs.headlines(session, [r.id for r in shown], language)
+            memory = catalogs.headlines(session, [r.id for r in shown], language, self.max_risk)
             editions = tuple(
                 Edition(articles.article_from_rows(row, ()), language, memory[row.id])
                 for row in shown
@@ -141,16 +155,22 @@ class Publication:
         return self.cache.render(RenderKey(resource, slug, variant, base, version), make)
 
 
-def read_edition(database: Database, slug: str, language: str) -> Reading | None:
-    """Article *slug*, its memory in *language* and its facts, from one snapshot."""
+def read_edition(
+    database: Database, slug: str, language: str, max_risk: float = DEFAULT_MAX_RISK
+) -> Reading | None:
+    """Article *slug*, its memory in *language* (machine translations below *max_risk*) and
+    its facts, from one snapshot."""
     with database.read() as session:
         row = articles.find(session, slug)
         if row is None:
             return None
         article = articles.load(session, row)
         memory = (
-            catalogs.translations(session, row.id, language) if language != article.language else {}
+            catalogs.translations(session, row.id, language, max_risk)
+            if language != article.language
+            else {}
         )
         document = facts.load_document(session, row.id)
     found = build_facts(document, article, f"article {slug}") if document else None
-    return Reading(Edition(article, language, memory), found)
+    edition = Edition(article, language, memory)
+    return Reading(edition, proven_facts(found, edition) if found else None, all_facts=found)

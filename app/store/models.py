@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -63,6 +64,8 @@ class ArticleRow(Base):
     seq: Mapped[int] = mapped_column(BigInteger, index=True)
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    killed: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When the story was killed: from then on it is gone for readers (410), never back."""
 
     __table_args__ = (Index("ix_articles_published_slug", "published", "slug"),)
 
@@ -122,6 +125,8 @@ class TranslationRow(Base):
     """For a stale entry: the source text it translated."""
     comments: Mapped[list[str]] = mapped_column(JSON, default=list)
     """Translator comments kept as written (not the machine or review notes)."""
+    risk: Mapped[float | None] = mapped_column(Float)
+    """How likely the text is wrong (0..1, app/translation/risk.py), scored when stored."""
 
     __table_args__ = (
         Index("ix_translations_article_language", "article_id", "language"),

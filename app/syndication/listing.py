@@ -54,9 +54,10 @@ def editions(
     languages: Sequence[str],
     wanted: Sequence[str],
     index_machine: bool,
+    max_risk: float,
 ) -> list[Listed]:
     """The listed editions in *wanted* languages of *rows*, in the rows' order."""
-    states: dict[int, States] = list_states(session, rows, languages)
+    states: dict[int, States] = list_states(session, rows, languages, max_risk)
     found: list[Listed] = []
     for language in wanted:
         shown = [r for r in rows if listed(states[r.id][language], index_machine)]
@@ -82,6 +83,7 @@ def newest(
     limit: int,
     languages: Sequence[str],
     index_machine: bool,
+    max_risk: float,
     since: date | None = None,
 ) -> list[Listed]:
     """Up to *limit* listed editions in *language*, newest first (published *since*)."""
@@ -93,6 +95,6 @@ def newest(
         if not rows:
             break
         scanned += len(rows)
-        found += editions(session, rows, languages, [language], index_machine)
+        found += editions(session, rows, languages, [language], index_machine, max_risk)
         after = repository.Cursor(rows[-1].published, rows[-1].slug)
     return found[:limit]

@@ -72,13 +72,17 @@ def _index_machine() -> bool:
     return bool(current_app.config["INDEX_MACHINE_TRANSLATIONS"])
 
 
+def _max_risk() -> float:
+    return float(current_app.config["MT_PUBLISH_MAX_RISK"])
+
+
 def _feed(lang: str, kind: str) -> Response:
     pub, base = publication(), public_base()
 
     def make() -> Made:
         with pub.database.read() as session:
             entries = listing.newest(
-                session, lang, feeds.FEED_SIZE, pub.languages, _index_machine()
+                session, lang, feeds.FEED_SIZE, pub.languages, _index_machine(), _max_risk()
             )
         url = edition_url(base)
         ui = ui_translations(i18n.current().locale)
@@ -138,7 +142,9 @@ def sitemap(lang: str, number: int) -> Response:
     def make() -> Made:
         with pub.database.read() as session:
             rows = repository.published(session, sitemaps.PER_FILE, ids=sitemaps.id_range(number))
-            entries = listing.editions(session, rows, pub.languages, [lang], _index_machine())
+            entries = listing.editions(
+                session, rows, pub.languages, [lang], _index_machine(), _max_risk()
+            )
         body = sitemaps.urlset(entries, edition_url(base), DEFAULT_LANGUAGE)
         return body, max((aware(e.row.updated) for e in entries), default=feeds.last_modified([]))
 
@@ -157,7 +163,13 @@ def news_sitemap() -> Response:
                 entry
                 for lang in pub.languages
                 for entry in listing.newest(
-                    session, lang, sitemaps.NEWS_MAX, pub.languages, _index_machine(), since
+                    session,
+                    lang,
+                    sitemaps.NEWS_MAX,
+                    pub.languages,
+                    _index_machine(),
+                    _max_risk(),
+                    since,
                 )
             ]
         entries.sort(key=lambda e: (e.row.published, e.row.slug), reverse=True)

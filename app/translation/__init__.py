@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app
 
@@ -13,22 +14,27 @@ from app.translation.engine import Engine
 from app.translation.segcache import SegmentCache
 
 
-def init_app(app: Flask) -> None:
-    """Set up the engine, with the segment cache in front of it (the translation memory in the
-    store, then this worker's recent output); models load on first use or when warmed."""
-    database: Database = app.extensions["depeche.database"]
+def make_engine(database: Database, settings: Mapping[str, Any]) -> Engine:
+    """An engine with the segment cache in front of it: the translation memory in the store,
+    then this process's recent output; models load on first use or when warmed."""
+    max_risk = float(settings["MT_PUBLISH_MAX_RISK"])
 
     def memory(segments: Sequence[str], source: str, target: str) -> dict[str, str]:
         with database.read() as session:
-            return memory_matches(session, segments, source, target)
+            return memory_matches(session, segments, source, target, max_risk)
 
-    size = app.config["SEGMENT_CACHE_BYTES"]
-    app.extensions["depeche.engine"] = Engine(
-        Path(app.config["MODELS_DIR"]),
-        app.config["BEAM_SIZE"],
-        app.config["INTRA_THREADS"],
+    size = int(settings["SEGMENT_CACHE_BYTES"])
+    return Engine(
+        Path(settings["MODELS_DIR"]),
+        int(settings["BEAM_SIZE"]),
+        int(settings["INTRA_THREADS"]),
         SegmentCache(memory, size) if size > 0 else None,
     )
+
+
+def init_app(app: Flask) -> None:
+    """Set up the engine of this worker."""
+    app.extensions["depeche.engine"] = make_engine(app.extensions["depeche.database"], app.config)
 
 
 def engine() -> Engine:

@@ -21,14 +21,8 @@ from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.store.models import ArticleRow, CatalogRow, TranslationRow
-from app.translation.memory import (
-    MACHINE_COMMENT,
-    PUBLISHABLE,
-    Status,
-    Translation,
-    publishable,
-    status_of,
-)
+from app.translation.memory import MACHINE_COMMENT, Status, Translation, status_of
+from app.translation.risk import DEFAULT_MAX_RISK, publishable, score
 
 REVIEW_NOTE = "reviewed:"
 OBSOLETE = "obsolete"
@@ -207,6 +201,13 @@ def save_catalog(
     before = stored_rows(session, article_id, language) if stored is not None else None
     if stored is not None and stored.header == header and before == rows:
         return False
+    written_in = session.execute(
+        select(ArticleRow.language).where(ArticleRow.id == article_id)
+    ).scalar_one()
+    for row in rows:
+        # Scored once, as the text is stored: readers and the review desk read the number.
+        has_text = row["status"] in (Status.MACHINE, Status.REVIEWED) and row["text"]
+        row["risk"] = score(row["source"], row["text"], written_in, language) if has_text else None
     if stored is None:
         session.add(CatalogRow(article_id=article_id, language=language, header=header))
     else:
@@ -234,40 +235,52 @@ def save_catalog(
 
 
 def memory_matches(
-    session: Session, segments: Sequence[str], source: str, target: str
+    session: Session,
+    segments: Sequence[str],
+    source: str,
+    target: str,
+    max_risk: float = DEFAULT_MAX_RISK,
 ) -> dict[str, str]:
     """What the memory of articles written in *source* says for each segment in *target*:
-    a reviewed translation first, else a machine one fit to publish."""
+    a reviewed translation first, else a machine one fit to publish (``risk.publishable``).
+    A killed article's memory answers nothing."""
     keys = {source_key(text): text for text in segments}
     found = session.execute(
-        select(TranslationRow.source, TranslationRow.text, TranslationRow.status)
+        select(
+            TranslationRow.source, TranslationRow.text, TranslationRow.status, TranslationRow.risk
+        )
         .join(ArticleRow, ArticleRow.id == TranslationRow.article_id)
         .where(
+            ArticleRow.killed.is_(None),
             TranslationRow.language == target,
             TranslationRow.source_key.in_(list(keys)),
-            TranslationRow.status.in_([s.value for s in PUBLISHABLE]),
+            TranslationRow.status.in_([Status.REVIEWED.value, Status.MACHINE.value]),
             TranslationRow.text != "",
             ArticleRow.language == source,
         )
     )
     best: dict[str, tuple[bool, str]] = {}
-    for text, translated, status in found:
-        if keys.get(source_key(text)) != text:
-            continue  # a digest shared by another sentence
+    for text, translated, status, risk in found:
+        if keys.get(source_key(text)) != text or not publishable(status, risk, max_risk):
+            continue  # a digest shared by another sentence, or a translation held for review
         reviewed = status == Status.REVIEWED
         if text not in best or (reviewed and not best[text][0]):
             best[text] = (reviewed, translated)
     return {text: translated for text, (_, translated) in best.items()}
 
 
-def translations(session: Session, article_id: int, language: str) -> dict[Key, Translation]:
-    """What readers get for each segment of the article's memory in *language*."""
+def translations(
+    session: Session, article_id: int, language: str, max_risk: float = DEFAULT_MAX_RISK
+) -> dict[Key, Translation]:
+    """What readers get for each segment of the article's memory in *language*: a machine
+    translation at *max_risk* or above waits for review (the reader gets the source)."""
     found = session.execute(
         select(
             TranslationRow.context,
             TranslationRow.source,
             TranslationRow.text,
             TranslationRow.status,
+            TranslationRow.risk,
         ).where(
             TranslationRow.article_id == article_id,
             TranslationRow.language == language,
@@ -275,14 +288,14 @@ def translations(session: Session, article_id: int, language: str) -> dict[Key, 
         )
     )
     resolved: dict[Key, Translation] = {}
-    for context, source, text, status in found:
-        fit = publishable(Status(status)) and text
+    for context, source, text, status, risk in found:
+        fit = publishable(status, risk, max_risk) and text
         resolved[(context, source)] = Translation(text if fit else None, Status(status))
     return resolved
 
 
 def headlines(
-    session: Session, article_ids: list[int], language: str
+    session: Session, article_ids: list[int], language: str, max_risk: float = DEFAULT_MAX_RISK
 ) -> dict[int, dict[Key, Translation]]:
     """The headline and standfirst translations of several articles, for a list page."""
     found = session.execute(
@@ -292,6 +305,7 @@ def headlines(
             TranslationRow.source,
             TranslationRow.text,
             TranslationRow.status,
+            TranslationRow.risk,
         ).where(
             TranslationRow.article_id.in_(article_ids),
             TranslationRow.language == language,
@@ -300,7 +314,7 @@ def headlines(
         )
     )
     resolved: dict[int, dict[Key, Translation]] = {i: {} for i in article_ids}
-    for article_id, context, source, text, status in found:
-        fit = publishable(Status(status)) and text
+    for article_id, context, source, text, status, risk in found:
+        fit = publishable(status, risk, max_risk) and text
         resolved[article_id][(context, source)] = Translation(text if fit else None, Status(status))
     return resolved

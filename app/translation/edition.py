@@ -81,6 +81,11 @@ class Edition:
         return completeness(len(segments), counted, self.language == self.article.language)
 
     def missing(self, extra: Sequence[Segment] = ()) -> list[Segment]:
-        """Segments (the article's, then *extra*) with nothing fit to publish."""
+        """Segments (the article's, then *extra*) with nothing fit to publish that a machine
+        could fill: a machine translation held back for its risk waits for a person."""
         wanted = [*self.article.segments(), *extra]
-        return [seg for seg in dict.fromkeys(wanted) if self.translation(seg).text is None]
+        return [
+            seg
+            for seg in dict.fromkeys(wanted)
+            if self.translation(seg).text is None and self.status(seg) is not Status.MACHINE
+        ]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from flask import Response, abort, render_template
 from markupsafe import Markup
+from werkzeug.exceptions import Gone
 
 from app import i18n
 from app.caching import cached_response, content_etag
@@ -57,11 +58,26 @@ def _embed_page(kind: str, slug: str, negotiated: i18n.Negotiated, base: str) ->
 
 
 def _embed(kind: str, slug: str) -> Response:
-    response = render_article_html(
-        f"embed.{kind}", slug, lambda negotiated, base: _embed_page(kind, slug, negotiated, base)
-    )
     allow_inline(scripts=(asset("frame.js"),), styles=(asset("embed.css"),))
-    return response
+    try:
+        return render_article_html(
+            f"embed.{kind}",
+            slug,
+            lambda negotiated, base: _embed_page(kind, slug, negotiated, base),
+        )
+    except Gone:
+        return _gone()
+
+
+def _gone() -> Response:
+    """410 for a killed story: a page whose script tells embed.js to collapse the frame."""
+    html = render_template(
+        "embed_gone.html",
+        negotiated=i18n.current(),
+        style=Markup(asset("embed.css")),
+        script=Markup(asset("frame.js")),
+    )
+    return Response(html, status=410, mimetype="text/html")
 
 
 @bp.get(f"/{LANG}/embed/articles/<slug>")

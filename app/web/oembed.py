@@ -12,11 +12,11 @@ from babel import Locale
 from flask import Response, current_app, json, request
 from markupsafe import Markup
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
-from werkzeug.exceptions import default_exceptions
+from werkzeug.exceptions import NotFound, default_exceptions
 
 from app.caching import cached_response, tag_render
 from app.facts.render import render_facts
-from app.publication import publication
+from app.publication import live_version, publication
 from app.translation.edition import Edition
 from app.web.embed import SANDBOX
 from app.web.pages import bp
@@ -79,9 +79,12 @@ def _target(url: str, base: str) -> tuple[str, Edition, dict[str, Any] | None]:
         abort(404, message="This URL is not an article page of this site.")
     slug, lang = route[1]["slug"], route[1]["lang"]
     pub = publication()
-    version = pub.version(slug)
-    reading = pub.read(slug, lang) if version is not None else None
-    if version is None or reading is None or (kind == "facts" and reading.facts is None):
+    try:
+        version = live_version(slug)  # a killed article is 410 Gone here too
+    except NotFound:
+        abort(404, message="There is no such article.")
+    reading = pub.read(slug, lang)
+    if reading is None or (kind == "facts" and reading.facts is None):
         abort(404, message="There is no such article.")
     tag_render(slug, version)
     edition, found = reading.edition, reading.facts if kind == "facts" else None

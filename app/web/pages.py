@@ -23,7 +23,7 @@ from app.caching import cached_response, tag_render
 from app.facts.render import render_facts
 from app.i18n.locales import SUPPORTED_LANGUAGES
 from app.i18n.render import display_date
-from app.publication import publication
+from app.publication import live_version, publication
 from app.syndication.completeness import edition_states
 from app.web.metadata import page_metadata
 from app.web.urls import public_base
@@ -72,7 +72,7 @@ def _article_page(page: str, slug: str, negotiated: i18n.Negotiated, base: str) 
         meta=page_metadata(
             edition,
             negotiated.locale,
-            edition_states(pub.database, edition, pub.languages),
+            edition_states(pub.database, edition, pub.languages, pub.max_risk),
             base,
             f"web.{page}",
             index_machine,
@@ -87,9 +87,7 @@ def render_article_html(
     """An HTML body of article *slug* (404 if there is none), rendered once per locale, base
     URL and version by *make(negotiated, base)*, with its ETag and cache headers."""
     pub = publication()
-    version = pub.version(slug)
-    if version is None:
-        abort(404)
+    version = live_version(slug)
     negotiated, base = i18n.current(), public_base()
     rendered = pub.render(resource, slug, negotiated, base, version, lambda: make(negotiated, base))
     tag_render(slug, version)

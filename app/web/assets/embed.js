@@ -39,9 +39,14 @@
     var frame = data && typeof data.id === "string" && frames[data.id];
     // "null" is every sandboxed frame's origin, so it proves nothing: the sender must be the
     // very window of the frame made for that id. Our origin is also let through, for
-    // browsers without sandboxing. Each embed only ever resizes its own frame.
-    if (!frame || data.type !== "depeche:resize" || event.source !== frame.contentWindow ||
+    // browsers without sandboxing. Each embed only ever changes its own frame.
+    if (!frame || event.source !== frame.contentWindow ||
         (event.origin !== "null" && event.origin !== origin)) return;
+    if (data.type === "depeche:gone") { // killed: hidden (kept: a rescan won't remount it)
+      frame.style.display = "none";
+      return frame.parentNode.setAttribute("data-depeche-state", "gone");
+    }
+    if (data.type !== "depeche:resize") return;
     var height = Math.ceil(Number(data.height));
     if (height > 0 && height < 20000) frame.style.height = height + "px";
   });
