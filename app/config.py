@@ -72,6 +72,13 @@ DEFAULTS: dict[str, Any] = {
     # Host names the service answers for (".news.example": it and every name below it); any
     # other Host gets a 400. Empty: any well-formed host (app/http/hosts.py).
     "TRUSTED_HOSTS": (),
+    # The newsroom's time zone: dates and times are shown in it, and a date-only story's day.
+    "TIMEZONE": "Europe/Paris",
+    # Largest item POST /api/v1/ingest and the push routes take, in bytes (413 beyond): agency
+    # items with their markup are larger than other requests.
+    "MAX_INGEST_BYTES": 1024 * 1024,
+    # The shared secret of Superdesk's HTTP Push (x-superdesk-signature); empty: route off.
+    "SUPERDESK_SECRET": "",
 }
 
 
@@ -102,6 +109,7 @@ _CONVERTERS: dict[str, Any] = {
     "RATE_LIMIT_EXEMPT_LOOPBACK": _flag,
     "TRUSTED_PROXIES": int,
     "ALLOW_CROSS_ORIGIN_FORMS": _flag,
+    "MAX_INGEST_BYTES": int,
 }
 
 

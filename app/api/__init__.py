@@ -10,6 +10,7 @@ from flask_smorest import Api, abort
 from werkzeug.exceptions import HTTPException
 
 from app.errors import PROBLEM_MIMETYPE, ProblemSchema, handle_http_exception
+from app.http.bodies import body_limit
 
 API_PREFIX = "/api/v1"
 SWAGGER_UI_ASSETS = Path(flask_swagger_ui.__file__).parent / "dist"
@@ -27,8 +28,10 @@ class DepecheApi(Api):  # type: ignore[misc]
 
 def _check_request() -> None:
     """Refuse what the API cannot answer before any view runs: 413, 400 and 406."""
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
-    if request.content_length is not None and request.content_length > limit:
+    limit = body_limit(
+        request.path, current_app.config, current_app.extensions["depeche.body_limits"]
+    )
+    if limit is not None and request.content_length is not None and request.content_length > limit:
         abort(413, message=f"The request body is over {limit} bytes.")
     repeated = {
         key: ["Given more than once."] for key in request.args if len(request.args.getlist(key)) > 1
@@ -44,6 +47,8 @@ def init_app(app: Flask) -> None:
     """Register the API blueprints, the OpenAPI document and the local docs UI."""
     from app.api.articles import blp as articles
     from app.api.auth import document_scheme
+    from app.api.ingest import blp as ingest
+    from app.api.ingest import init_app as init_ingest
     from app.api.libretranslate import bp as libretranslate
     from app.api.suggestions import blp as suggestions
     from app.api.translate import blp as translate
@@ -60,6 +65,8 @@ def init_app(app: Flask) -> None:
     api = DepecheApi(app)
     api.register_blueprint(articles, url_prefix=f"{API_PREFIX}/articles")
     api.register_blueprint(suggestions, url_prefix=f"{API_PREFIX}/articles")
+    api.register_blueprint(ingest, url_prefix=f"{API_PREFIX}/ingest")
+    init_ingest(app)
     document_scheme(api)
     api.register_blueprint(translate, url_prefix=f"{API_PREFIX}/translate")
     app.register_blueprint(libretranslate)

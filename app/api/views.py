@@ -7,8 +7,10 @@ from typing import Any
 from babel import Locale
 from flask import url_for
 
+from app.clock import newsroom_zone
 from app.i18n.locales import Negotiated
-from app.i18n.render import display_date
+from app.i18n.render import display_datetime
+from app.publication.dates import local_iso, published_display
 from app.translation.edition import Edition
 
 
@@ -25,13 +27,15 @@ def alternates(slug: str, languages: tuple[str, ...]) -> list[dict[str, str]]:
 
 def summary(edition: Edition, locale: Locale, languages: tuple[str, ...]) -> dict[str, Any]:
     article = edition.article
+    timed = article.published_at is not None
     return {
         "slug": article.slug,
         "headline": edition.text(article.headline),
         "standfirst": edition.text(article.standfirst),
         "published": {
             "date": article.published,
-            "display": display_date(article.published, locale),
+            "display": published_display(article, locale, newsroom_zone()),
+            **({"time": local_iso(article.published_at, newsroom_zone())} if timed else {}),
         },
         "language": edition.language,
         "languages": list(languages),
@@ -42,6 +46,11 @@ def summary(edition: Edition, locale: Locale, languages: tuple[str, ...]) -> dic
 def full(edition: Edition, negotiated: Negotiated, languages: tuple[str, ...]) -> dict[str, Any]:
     article = edition.article
     data = summary(edition, negotiated.locale, languages)
+    if (modified := article.modified_at) is not None:
+        data["updated"] = {
+            "time": local_iso(modified, newsroom_zone()),
+            "display": display_datetime(modified, negotiated.locale, newsroom_zone()),
+        }
     data.update(
         dateline=article.dateline,
         credit=article.credit,
