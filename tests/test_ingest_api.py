@@ -56,6 +56,7 @@ class Desk:
         """The stored row of *slug*, detached (its columns loaded)."""
         with self.app.extensions["depeche.database"].read() as session:
             row = session.execute(select(ArticleRow).where(ArticleRow.slug == slug)).scalar_one()
+            _ = row.source  # deferred: load it before the session goes
             session.expunge(row)
             return row
 
