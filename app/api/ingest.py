@@ -25,6 +25,7 @@ from app.exchange.ingest import (
 )
 from app.http.bodies import larger_bodies
 from app.i18n.locales import LANGUAGE_TAG, SUPPORTED_LANGUAGES
+from app.publication.dates import local_iso
 from app.store import database
 
 blp = Blueprint("ingest", __name__, description="Stories in: agency items and wire copy.")
@@ -102,7 +103,11 @@ class IngestResultSchema(Schema):
         required=True, validate=validate.OneOf(["created", "corrected", "unchanged", "older"])
     )
     message = fields.String(required=True)
-    embargo = fields.DateTime(allow_none=True, required=True)
+    embargo = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Readers see nothing before this time (newsroom's offset)."},
+    )
     languages = fields.List(fields.String(), required=True)
     translation = fields.Dict(
         keys=fields.String(), values=fields.Nested(LanguageStatusSchema), required=True
@@ -144,7 +149,7 @@ def answer(result: IngestResult) -> Response:
         "item_version": result.item_version,
         "outcome": result.outcome,
         "message": _MESSAGES[result.outcome],
-        "embargo": result.embargo,
+        "embargo": local_iso(result.embargo, newsroom_zone()),
         "languages": list(SUPPORTED_LANGUAGES),
         "translation": result.translation,
         "location": location,

@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
         SUPPORTED_LANGUAGES,
         app.config["RENDER_CACHE_BYTES"],
         app.config["CHANGE_CHECK_INTERVAL"],
+        app.extensions["depeche.clock"],
     )
 
 
