@@ -49,6 +49,8 @@ def init_app(app: Flask) -> None:
     from app.api.auth import document_scheme
     from app.api.ingest import blp as ingest
     from app.api.ingest import init_app as init_ingest
+    from app.api.push import blp as push
+    from app.api.push import init_app as init_push
     from app.api.libretranslate import bp as libretranslate
     from app.api.suggestions import blp as suggestions
     from app.api.translate import blp as translate
@@ -67,6 +69,8 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(suggestions, url_prefix=f"{API_PREFIX}/articles")
     api.register_blueprint(ingest, url_prefix=f"{API_PREFIX}/ingest")
     init_ingest(app)
+    api.register_blueprint(push, url_prefix=f"{API_PREFIX}/push/superdesk")
+    init_push(app)
     document_scheme(api)
     api.register_blueprint(translate, url_prefix=f"{API_PREFIX}/translate")
     app.register_blueprint(libretranslate)
