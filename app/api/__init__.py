@@ -49,9 +49,9 @@ def init_app(app: Flask) -> None:
     from app.api.auth import document_scheme
     from app.api.ingest import blp as ingest
     from app.api.ingest import init_app as init_ingest
+    from app.api.libretranslate import bp as libretranslate
     from app.api.push import blp as push
     from app.api.push import init_app as init_push
-    from app.api.libretranslate import bp as libretranslate
     from app.api.suggestions import blp as suggestions
     from app.api.translate import blp as translate
 
