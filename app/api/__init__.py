@@ -32,7 +32,11 @@ def _check_request() -> None:
         request.path, current_app.config, current_app.extensions["depeche.body_limits"]
     )
     if limit is not None and request.content_length is not None and request.content_length > limit:
-        abort(413, message=f"The request body is over {limit} bytes.")
+        abort(
+            413,
+            message=f"The request body is over {limit} bytes.",
+            errors={"body": [f"Longer than {limit} bytes."]},
+        )
     repeated = {
         key: ["Given more than once."] for key in request.args if len(request.args.getlist(key)) > 1
     }
