@@ -142,7 +142,7 @@ def _store(
         row.version,
         row.item_version,
         row.embargo,
-        translation_status(session, row, articles.load(session, row)),
+        translation_status(session, row, ingested.article),
     )
 
 
@@ -253,11 +253,34 @@ def ingest_item(
         "publisher": editorial.publisher,
     }
     embargo = item.embargoed or editorial.embargo
+    derived = derive_slug(headline, day)
+
+    def build(slug: str, existing: Article | None) -> Ingested:
+        try:
+            return ingest(
+                item.source,
+                slug,
+                existing,
+                story=item.story,
+                published_at=published_at,
+                modified_at=modified_at,
+                **fields,
+            )
+        except IngestError as error:
+            raise Refused(422, error.field, str(error)) from error
+
+    # A new article is built before the write lock is taken (segmenting is most of the work),
+    # so that concurrent publishers wait for each other's writes only.
+    guess = editorial.slug or derived
+    try:
+        prepared: Ingested | Refused = build(guess, None)
+    except Refused as refused:
+        prepared = refused  # a correction may still have what it lacks from the stored one
     with database.write() as session:
         _write_first(session)
         row = articles.find_item(session, item.uri) if item.uri is not None else None
         if row is None:
-            slug = _slug_for(session, item, editorial.slug, derive_slug(headline, day))
+            slug = _slug_for(session, item, editorial.slug, derived)
             row = articles.find(session, slug)
         elif (order := _newer(item, row)) <= 0:
             return IngestResult(
@@ -275,18 +298,12 @@ def ingest_item(
         slug = row.slug if row is not None else slug
         if row is not None and embargo is None:
             embargo = row.embargo  # a correction that says nothing keeps the embargo
-        try:
-            ingested = ingest(
-                item.source,
-                slug,
-                existing,
-                story=item.story,
-                published_at=published_at,
-                modified_at=modified_at,
-                **fields,
-            )
-        except IngestError as error:
-            raise Refused(422, error.field, str(error)) from error
+        if row is None and slug == guess:
+            if isinstance(prepared, Refused):
+                raise prepared
+            ingested = prepared
+        else:
+            ingested = build(slug, existing)
         identity = {"uri": item.uri, "item_version": item.version, "embargo": embargo}
         return _store(session, ingested, identity, "created" if row is None else "corrected")
 
