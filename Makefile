@@ -110,6 +110,7 @@ bench: setup
 	.venv/bin/python bench/translation.py
 	.venv/bin/python bench/suggest.py
 	.venv/bin/python bench/scale.py
+	.venv/bin/python bench/ingest.py
 
 clean:
 	rm -rf .venv locales/*/LC_MESSAGES/*.mo .pytest_cache .mypy_cache .ruff_cache

@@ -148,7 +148,7 @@ def test_a_language_we_do_not_publish_is_422_naming_the_supported_ones(desk: Des
     assert response.status_code == 422
     problem = response.get_json()
     assert "language" in problem["errors"]["body"]
-    assert problem["supported"] == ["en", "fr"]
+    assert problem["errors"]["supported"] == ["en", "fr"]
 
 
 def test_a_published_time_is_stored_aware_and_shown_in_the_newsroom_zone(desk: Desk) -> None:

@@ -128,7 +128,7 @@ def test_the_items_language_wins_and_an_unpublished_one_names_its_field(desk: De
     refused = desk.post(ninjs2(language="de"), JSON, language="en")
     assert refused.status_code == 422
     assert "/language" in refused.get_json()["errors"]["body"]
-    assert refused.get_json()["supported"] == ["en", "fr"]
+    assert refused.get_json()["errors"]["supported"] == ["en", "fr"]
     given = desk.post(ninjs2(language=None), JSON, language="fr-CA")
     assert given.status_code == 201
     assert desk.row(SLUG).language == "fr"

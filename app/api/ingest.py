@@ -117,11 +117,11 @@ class IngestResultSchema(Schema):
 
 def refuse(refused: Refused) -> NoReturn:
     """Answer problem+json naming the field (or line) at fault; nothing was stored."""
+    # The problem schema is closed: what else the refusal says goes beside the field.
     abort(
         refused.status,
         message=refused.detail,
-        errors={"body": {refused.field: [refused.detail]}},
-        extensions=refused.extra or None,
+        errors={"body": {refused.field: [refused.detail]}, **refused.extra},
     )
     raise AssertionError("abort returned")  # pragma: no cover
 
