@@ -203,13 +203,14 @@ def report(publishes: dict[str, Published], reads: Reads, seconds: int) -> str:
 
 
 def write_section(section: str) -> None:
-    """Put *section* in place of docs/performance.md's own section, or at its end."""
+    """Put *section* in place of docs/performance.md's own section, or at its end; notes under
+    a ``###`` heading after it stay."""
     text = DOC.read_text()
     start_at = text.find(HEADING + "\n")
     if start_at < 0:
         DOC.write_text(text.rstrip("\n") + "\n\n" + section)
         return
-    following = text.find("\n## ", start_at + len(HEADING))
+    following = text.find("\n#", start_at + len(HEADING))
     rest = "" if following < 0 else text[following:]
     DOC.write_text(text[:start_at] + section.rstrip("\n") + "\n" + rest)
 
