@@ -119,6 +119,7 @@ bench: setup
 	.venv/bin/python bench/jobs.py --write
 	.venv/bin/python bench/syndication.py
 	.venv/bin/python bench/kill.py
+	.venv/bin/python bench/ingest.py
 
 clean:
 	rm -rf .venv locales/*/LC_MESSAGES/*.mo .pytest_cache .mypy_cache .ruff_cache

@@ -17,7 +17,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)  # static files are the web blueprint's
     app.config.from_mapping(config.load(test_config))
 
-    from app import errors, health, i18n, jobs, publication, security, store, translation
+    from app import clock, errors, health, i18n, jobs, publication, security, store, translation
     from app.api import init_app as init_api
     from app.auth import bearer
     from app.http import inbound, limits, origin
@@ -25,6 +25,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from app.translation import serving
     from app.web import init_app as init_web
 
+    clock.init_app(app)
     i18n.init_app(app)
     inbound.init_app(app)
     store.init_app(app)

@@ -149,6 +149,10 @@ def export_command(root: Path | None, slugs: tuple[str, ...]) -> None:
 @click.option("--published", type=click.DateTime(formats=["%Y-%m-%d"]), help="YYYY-MM-DD.")
 @click.option("--language", type=click.Choice(["en", "fr"]), help="Language of the wire copy.")
 @click.option("--publisher", help="Publisher credited after the agency, e.g. France 24.")
+@click.option(
+    "--embargo",
+    help="Readers see nothing before this time (ISO 8601 with offset: 2023-10-02T18:00+02:00).",
+)
 def ingest_command(
     wire: Path,
     slug: str,
@@ -158,17 +162,24 @@ def ingest_command(
     published: datetime | None,
     language: str | None,
     publisher: str | None,
+    embargo: str | None,
 ) -> None:
     """Ingest WIRE copy as article SLUG in the store (the copy is kept byte for byte)."""
     from app.content.ingest import IngestError
+    from app.exchange.formats import FormatError, parse_time
     from app.exchange.ingest import ingest_wire
 
+    try:
+        until = parse_time(embargo, "--embargo") if embargo is not None else None
+    except FormatError as error:
+        raise click.BadParameter(error.detail, param_hint="--embargo") from error
     database = open_database()
     try:
         result = ingest_wire(
             database,
             wire.read_bytes(),
             slug,
+            embargo=until,
             headline=headline,
             standfirst=standfirst,
             dateline=dateline,
@@ -178,12 +189,14 @@ def ingest_command(
         )
     except IngestError as error:
         raise click.ClickException(str(error)) from error
+    assert result.ingested is not None
     story = result.ingested.story
     headings = sum(kind == "heading" for kind, _ in story.blocks)
     click.echo(
         f"{slug}: {len(story.blocks) - headings} paragraphs, {headings} subheadings, "
         f"{len(story.related)} related links, credit {story.agency}"
         + ("" if result.changed else " (unchanged)")
+        + (f", embargoed until {result.embargo.isoformat()}" if result.embargo else "")
     )
     for line in story.dropped:
         click.echo(f"dropped promo line: {line}")

@@ -97,6 +97,13 @@ DEFAULTS: dict[str, Any] = {
     # Seconds shared caches (nginx, a CDN) may serve a page or API answer before asking again
     # with its ETag (s-maxage): how long a correction or a kill may take to reach readers.
     "CACHE_SHARED_MAX_AGE": 1,
+    # The newsroom's time zone: dates and times are shown in it, and a date-only story's day.
+    "TIMEZONE": "Europe/Paris",
+    # Largest item POST /api/v1/ingest and the push routes take, in bytes (413 beyond): agency
+    # items with their markup are larger than other requests.
+    "MAX_INGEST_BYTES": 1024 * 1024,
+    # The shared secret of Superdesk's HTTP Push (x-superdesk-signature); empty: route off.
+    "SUPERDESK_SECRET": "",
 }
 
 
@@ -135,6 +142,7 @@ _CONVERTERS: dict[str, Any] = {
     "INDEX_MACHINE_TRANSLATIONS": _flag,
     "MT_PUBLISH_MAX_RISK": float,
     "CACHE_SHARED_MAX_AGE": int,
+    "MAX_INGEST_BYTES": int,
 }
 
 

@@ -10,6 +10,7 @@ from flask_smorest import Api, abort
 from werkzeug.exceptions import HTTPException
 
 from app.errors import PROBLEM_MIMETYPE, ProblemSchema, handle_http_exception
+from app.http.bodies import body_limit
 
 API_PREFIX = "/api/v1"
 SWAGGER_UI_ASSETS = Path(flask_swagger_ui.__file__).parent / "dist"
@@ -27,9 +28,15 @@ class DepecheApi(Api):  # type: ignore[misc]
 
 def _check_request() -> None:
     """Refuse what the API cannot answer before any view runs: 413, 400 and 406."""
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
-    if request.content_length is not None and request.content_length > limit:
-        abort(413, message=f"The request body is over {limit} bytes.")
+    limit = body_limit(
+        request.path, current_app.config, current_app.extensions["depeche.body_limits"]
+    )
+    if limit is not None and request.content_length is not None and request.content_length > limit:
+        abort(
+            413,
+            message=f"The request body is over {limit} bytes.",
+            errors={"body": [f"Longer than {limit} bytes."]},
+        )
     repeated = {
         key: ["Given more than once."] for key in request.args if len(request.args.getlist(key)) > 1
     }
@@ -46,8 +53,12 @@ def init_app(app: Flask) -> None:
     from app.api.auth import document_scheme
     from app.api.facts import blp as facts
     from app.api.history import blp as history
+    from app.api.ingest import blp as ingest
+    from app.api.ingest import init_app as init_ingest
     from app.api.kill import blp as kill
     from app.api.libretranslate import bp as libretranslate
+    from app.api.push import blp as push
+    from app.api.push import init_app as init_push
     from app.api.review import blp as review
     from app.api.suggestions import blp as suggestions
     from app.api.translate import blp as translate
@@ -66,6 +77,10 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(suggestions, url_prefix=f"{API_PREFIX}/articles")
     for writes in (kill, review, facts, history):
         api.register_blueprint(writes, url_prefix=f"{API_PREFIX}/articles")
+    api.register_blueprint(ingest, url_prefix=f"{API_PREFIX}/ingest")
+    init_ingest(app)
+    api.register_blueprint(push, url_prefix=f"{API_PREFIX}/push/superdesk")
+    init_push(app)
     document_scheme(api)
     api.register_blueprint(translate, url_prefix=f"{API_PREFIX}/translate")
     app.register_blueprint(libretranslate)

@@ -25,6 +25,17 @@ class LanguageQuerySchema(Schema):
 class LocalizedDateSchema(Schema):
     date = fields.Date(required=True, metadata={"description": "ISO 8601 date."})
     display = fields.String(required=True, metadata={"description": "As the locale writes it."})
+    time = fields.String(
+        metadata={
+            "description": "ISO 8601 time with the newsroom's offset; absent when only the "
+            "day is known."
+        },
+    )
+
+
+class LocalizedTimeSchema(Schema):
+    time = fields.String(required=True, metadata={"description": "ISO 8601, with offset."})
+    display = fields.String(required=True, metadata={"description": "As the locale writes it."})
 
 
 class AlternateSchema(Schema):
@@ -145,6 +156,10 @@ class ArticleSchema(Schema):
     standfirst = fields.String(required=True)
     dateline = fields.String(required=True)
     published = fields.Nested(LocalizedDateSchema, required=True)
+    updated = fields.Nested(
+        LocalizedTimeSchema,
+        metadata={"description": "When the current version was made, if the item says."},
+    )
     credit = fields.String(required=True)
     sections = fields.List(fields.Nested(SectionSchema), required=True)
     related = fields.List(fields.Nested(RelatedLinkSchema), required=True)

@@ -7,8 +7,10 @@ from typing import Any
 from babel import Locale
 from flask import url_for
 
+from app.clock import newsroom_zone
 from app.i18n.locales import Negotiated
-from app.i18n.render import display_date
+from app.i18n.render import display_datetime
+from app.publication.dates import local_iso, published_display
 from app.syndication.completeness import States, listed
 from app.translation.edition import Edition
 
@@ -26,13 +28,15 @@ def alternates(slug: str, languages: tuple[str, ...]) -> list[dict[str, str]]:
 
 def summary(edition: Edition, locale: Locale, languages: tuple[str, ...]) -> dict[str, Any]:
     article = edition.article
+    timed = article.published_at is not None
     return {
         "slug": article.slug,
         "headline": edition.text(article.headline),
         "standfirst": edition.text(article.standfirst),
         "published": {
             "date": article.published,
-            "display": display_date(article.published, locale),
+            "display": published_display(article, locale, newsroom_zone()),
+            **({"time": local_iso(article.published_at, newsroom_zone())} if timed else {}),
         },
         "language": edition.language,
         "languages": list(languages),
@@ -50,6 +54,11 @@ def full(
     """The whole edition; *states*: how complete each of the article's editions is."""
     article = edition.article
     data = summary(edition, negotiated.locale, languages)
+    if (modified := article.modified_at) is not None:
+        data["updated"] = {
+            "time": local_iso(modified, newsroom_zone()),
+            "display": display_datetime(modified, negotiated.locale, newsroom_zone()),
+        }
     data.update(
         dateline=article.dateline,
         credit=article.credit,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 Context = Literal[
@@ -73,6 +73,10 @@ class Article:
     sections: tuple[Section, ...]
     related: tuple[RelatedLink, ...]
     publisher: str | None = None
+    published_at: datetime | None = None
+    """When it was published, timezone-aware; None when only the day is known."""
+    modified_at: datetime | None = None
+    """When the current version was made, timezone-aware, when the item says."""
     version: int = 1
     """Counts the article's changes in the store (0: not stored yet)."""
 

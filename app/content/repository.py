@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, delete, func, insert, select, tuple_
+from sqlalchemy import ColumnElement, Table, delete, func, insert, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.content.model import Article, Paragraph, RelatedLink, Section, Segment
@@ -48,8 +48,43 @@ def segment_rows(article: Article) -> list[dict[str, Any]]:
     return rows
 
 
+def visible(now: datetime) -> ColumnElement[bool]:
+    """The condition "readers may see this article at *now*": no embargo, or one passed.
+    Every read on a reader's behalf (an article, its version, lists, feeds) uses it."""
+    return or_(ArticleRow.embargo.is_(None), ArticleRow.embargo <= now)
+
+
+def next_lift(session: Session, now: datetime) -> datetime | None:
+    """The first embargo still to lift after *now* (readers' lists change then)."""
+    found: datetime | None = session.execute(
+        select(ArticleRow.embargo).where(ArticleRow.embargo > now).order_by(ArticleRow.embargo)
+    ).scalar()
+    return found
+
+
+def last_lift(session: Session, now: datetime) -> datetime | None:
+    """The latest embargo lifted by *now*: a list shown at *now* depends on it."""
+    found: datetime | None = session.execute(
+        select(ArticleRow.embargo)
+        .where(ArticleRow.embargo <= now)
+        .order_by(ArticleRow.embargo.desc())
+    ).scalar()
+    return found
+
+
 def _fields(article: Article, source: bytes | None) -> dict[str, Any]:
+    # Times only when the article has them: a folder import (which has only the day) keeps
+    # the exact times an agency item gave.
+    times = {
+        name: value
+        for name, value in (
+            ("published_at", article.published_at),
+            ("modified_at", article.modified_at),
+        )
+        if value is not None
+    }
     return {
+        **times,
         "language": article.language,
         "headline": article.headline.text,
         "standfirst": article.standfirst.text,
@@ -94,12 +129,23 @@ def article_from_rows(row: ArticleRow, segments: Sequence[SegmentRow]) -> Articl
         ),
         related=tuple(related),
         publisher=row.publisher,
+        published_at=row.published_at,
+        modified_at=row.modified_at,
         version=row.version,
     )
 
 
-def find(session: Session, slug: str) -> ArticleRow | None:
-    return session.execute(select(ArticleRow).where(ArticleRow.slug == slug)).scalar_one_or_none()
+def find(session: Session, slug: str, visible_at: datetime | None = None) -> ArticleRow | None:
+    """Article *slug*; with *visible_at*, only if readers may see it then (``visible``)."""
+    query = select(ArticleRow).where(ArticleRow.slug == slug)
+    if visible_at is not None:
+        query = query.where(visible(visible_at))
+    return session.execute(query).scalar_one_or_none()
+
+
+def find_item(session: Session, uri: str) -> ArticleRow | None:
+    """The article made from the agency item *uri*, if any."""
+    return session.execute(select(ArticleRow).where(ArticleRow.uri == uri)).scalar_one_or_none()
 
 
 def load(session: Session, row: ArticleRow) -> Article:
@@ -199,11 +245,15 @@ def page(
     after: Cursor | None = None,
     language: str | None = None,
     since: date | None = None,
+    visible_at: datetime | None = None,
 ) -> list[ArticleRow]:
     """Up to *limit* articles, newest first (published, then slug), after *after*; only those
-    written in *language* and published on or after *since* when they are given."""
+    written in *language*, published on or after *since*, visible to readers at *visible_at*
+    when they are given."""
     query = select(ArticleRow).where(not_killed())
     query = query.order_by(ArticleRow.published.desc(), ArticleRow.slug.desc())
+    if visible_at is not None:
+        query = query.where(visible(visible_at))
     if after is not None:
         query = query.where(
             tuple_(ArticleRow.published, ArticleRow.slug) < tuple_(after.published, after.slug)
@@ -218,6 +268,7 @@ def page(
 def published(
     session: Session,
     limit: int,
+    now: datetime,
     after: Cursor | None = None,
     since: date | None = None,
     ids: tuple[int, int] | None = None,
@@ -227,8 +278,8 @@ def published(
     is in that range, in id order (a stable split of the whole archive).
 
     Feeds, sitemaps and the news sitemap are all built from this one query, so what keeps an
-    article out of every list (an embargo, a kill) is a filter here."""
-    query = select(ArticleRow).where(not_killed())
+    article out of every list (an embargo until *now*, a kill) is a filter here."""
+    query = select(ArticleRow).where(not_killed(), visible(now))
     if ids is not None:
         query = query.where(ArticleRow.id.between(*ids)).order_by(ArticleRow.id)
     else:

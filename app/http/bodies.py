@@ -10,6 +10,9 @@ A 413 sent while the client still sends its body made granian close the connecti
 most often before the client had read the answer (35 times in 40 for a 64 KiB JSON body with
 a Content-Length, over HTTP/1.1). So a body over the limit by at most another limit's worth is
 read to its end and dropped before Flask answers; a larger one is refused at once.
+
+A route that takes larger bodies (agency items) names its own setting with ``larger_bodies``;
+its path is then held to that limit instead, by this layer, the API's check and Flask alike.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import io
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from werkzeug.wsgi import get_content_length
 
 StartResponse = Callable[..., Any]
@@ -80,21 +83,43 @@ def drain_declared(environ: dict[str, Any], limit: int) -> None:
     environ["wsgi.input"] = io.BytesIO()
 
 
+def larger_bodies(app: Flask, path: str, setting: str) -> None:
+    """Hold bodies sent to *path* to the setting *setting* instead of MAX_CONTENT_LENGTH."""
+    app.extensions["depeche.body_limits"][path] = setting
+
+
+def body_limit(path: str, config: Mapping[str, Any], limits: Mapping[str, str]) -> int | None:
+    """The largest body a request to *path* may have (None: no limit)."""
+    limit = config.get(limits.get(path, "MAX_CONTENT_LENGTH"))
+    return None if limit is None else int(limit)
+
+
 class BoundedBody:
     """WSGI middleware: bodies held to the limit, and refused in a way the client can read."""
 
-    def __init__(self, app: WSGIApp, config: Mapping[str, Any]) -> None:
+    def __init__(
+        self, app: WSGIApp, config: Mapping[str, Any], limits: Mapping[str, str] | None = None
+    ) -> None:
         self.app = app
         self.config = config
+        self.limits = limits if limits is not None else {}
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        limit = self.config.get("MAX_CONTENT_LENGTH")
+        limit = body_limit(environ.get("PATH_INFO", ""), self.config, self.limits)
         if limit is not None and _streamed(environ):
-            buffer_body(environ, int(limit))
+            buffer_body(environ, limit)
         elif limit is not None:
-            drain_declared(environ, int(limit))
+            drain_declared(environ, limit)
         return self.app(environ, start_response)
 
 
 def init_app(app: Flask) -> None:
-    app.wsgi_app = BoundedBody(app.wsgi_app, app.config)  # type: ignore[method-assign]
+    limits: dict[str, str] = {}
+    app.extensions["depeche.body_limits"] = limits
+    app.wsgi_app = BoundedBody(app.wsgi_app, app.config, limits)  # type: ignore[method-assign]
+
+    @app.before_request
+    def _own_limit() -> None:
+        # Flask reads a body up to MAX_CONTENT_LENGTH: a route with a larger one says so.
+        if request.path in limits:
+            request.max_content_length = body_limit(request.path, app.config, limits)

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton
+from babel.dates import (
+    format_date,
+    format_datetime,
+    format_skeleton,
+    get_date_format,
+    get_datetime_format,
+    get_time_format,
+)
 from babel.lists import format_list
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
@@ -18,6 +25,7 @@ from babel.units import format_unit
 from app.config import PROJECT_ROOT
 
 UnitLength = Literal["long", "short", "narrow"]
+DateStyle = Literal["full", "long", "medium", "short"]
 
 
 @lru_cache(maxsize=64)
@@ -29,6 +37,22 @@ def ui_translations(locale: Locale) -> NullTranslations:
 def display_date(value: date, locale: Locale, style: str = "long") -> str:
     """A date as the locale writes it: "2 October 2023", "2 octobre 2023"."""
     return format_date(value, format=style, locale=locale)
+
+
+@lru_cache(maxsize=64)
+def _datetime_pattern(locale: Locale, style: DateStyle) -> str:
+    """The locale's own way to join a date (in *style*) and a short time with its zone."""
+    joined = str(get_datetime_format(style, locale=locale))
+    day = get_date_format(style, locale=locale).pattern
+    time = get_time_format("short", locale=locale).pattern
+    return joined.replace("{1}", day).replace("{0}", f"{time} z")
+
+
+def display_datetime(
+    value: datetime, locale: Locale, zone: tzinfo, style: DateStyle = "long"
+) -> str:
+    """An aware time as the locale writes it, in *zone*: "2 octobre 2023, 16:05 +0200"."""
+    return format_datetime(value, _datetime_pattern(locale, style), tzinfo=zone, locale=locale)
 
 
 def display_number(value: Decimal | int, locale: Locale) -> str:

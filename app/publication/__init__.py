@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
         app.config["CHANGE_CHECK_INTERVAL"],
         app.extensions.get("depeche.jobs"),
         max_risk=app.config["MT_PUBLISH_MAX_RISK"],
+        clock=app.extensions["depeche.clock"],
     )
 
 

@@ -3,12 +3,14 @@ one snapshot, and pages of the newest-first list."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 
+from app.clock import Clock, system_clock
 from app.content import repository as articles
 from app.content.model import Segment
 from app.facts import repository as facts
@@ -27,8 +29,9 @@ from app.translation.edition import Edition
 from app.translation.engine import Engine
 from app.translation.risk import DEFAULT_MAX_RISK
 
-Stamp = tuple[int, int]
-"""(models epoch, article or store change number): what a rendered body depends on."""
+Stamp = tuple[int, ...]
+"""What a rendered body depends on: (models epoch, article change number) for an article,
+(models epoch, store change number, embargoes lifted) for a list."""
 
 
 @dataclass(frozen=True)
@@ -57,8 +60,36 @@ class Page:
     next: articles.Cursor | None
 
 
+class Embargoes:
+    """When embargoes lift, as this worker knows: a list shown at a time depends on the last
+    embargo lifted by then, so a lift changes the lists' keys without anyone writing."""
+
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self.database = database
+        self.clock = clock
+        self._seq = -1
+        self._next: datetime | None = None
+        self._last: datetime | None = None
+        self._lock = threading.Lock()
+
+    def lifted(self, seq: int) -> int:
+        """The last embargo lifted by now (microseconds since the epoch; 0: none), looked up
+        again only after a change (*seq*) or once the next known embargo has passed."""
+        now = self.clock()
+        with self._lock:
+            if seq != self._seq or (self._next is not None and now >= self._next):
+                with self.database.read() as session:
+                    self._next = articles.next_lift(session, now)
+                    self._last = articles.last_lift(session, now)
+                self._seq = seq
+            last = self._last
+        return 0 if last is None else int(last.timestamp() * 1_000_000)
+
+
 class Publication:
-    """The per-worker reading side of the store, with its render cache."""
+    """The per-worker reading side of the store, with its render cache. Readers see only
+    what ``repository.visible`` lets them at the clock's time: an embargoed article does not
+    exist for them until its time, then appears by itself."""
 
     def __init__(
         self,
@@ -69,10 +100,13 @@ class Publication:
         check_interval: float,
         jobs: Queue | None = None,
         max_risk: float = DEFAULT_MAX_RISK,
+        clock: Clock = system_clock,
     ) -> None:
         self.database = database
         self.max_risk = max_risk
         self.kills = Kills(database)
+        self.clock = clock
+        self.embargoes = Embargoes(database, clock)
         self.languages = languages
         self.versions = Versions(database.seq())
         self.watcher = ChangeWatcher(database, self.versions, check_interval)
@@ -86,9 +120,11 @@ class Publication:
             self.filler.forget()
 
     def seq(self) -> Stamp:
-        """The store's change number as this worker knows it (lists are rendered per number)."""
+        """The store's change number as this worker knows it, and the last embargo lifted
+        (lists are rendered per both)."""
         self._poll()
-        return (self.models.epoch, self.versions.seq)
+        seq = self.versions.seq
+        return (self.models.epoch, seq, self.embargoes.lifted(seq))
 
     def version(self, slug: str) -> Stamp | None:
         """What a body of article *slug* depends on — the installed models and the article's
@@ -99,9 +135,14 @@ class Publication:
         if not known:
             as_of = self.versions.seq
             with self.database.read() as session:
-                version = session.execute(
-                    select(ArticleRow.seq).where(ArticleRow.slug == slug)
-                ).scalar_one_or_none()
+                found = session.execute(
+                    select(ArticleRow.seq, articles.visible(self.clock())).where(
+                        ArticleRow.slug == slug
+                    )
+                ).one_or_none()
+            if found is not None and not found[1]:
+                return None  # embargoed: not remembered, so its lift is seen at once
+            version = None if found is None else found[0]
             self.versions.remember(slug, version, as_of)
         return None if version is None else (self.models.epoch, version)
 
@@ -118,7 +159,7 @@ class Publication:
         return replace(reading, machine=self.filler.status(reading.edition, reading.extra))
 
     def _read(self, slug: str, language: str) -> Reading | None:
-        return read_edition(self.database, slug, language, self.max_risk)
+        return read_edition(self.database, slug, language, self.max_risk, self.clock())
 
     def page(
         self,
@@ -131,7 +172,7 @@ class Publication:
         """Up to *limit* editions in *language*, newest first, after *after* (only articles
         *written_in* a language, published *since* a date, when given)."""
         with self.database.read() as session:
-            rows = articles.page(session, limit + 1, after, written_in, since)
+            rows = articles.page(session, limit + 1, after, written_in, since, self.clock())
             shown = rows[:limit]
             memory = catalogs.headlines(session, [r.id for r in shown], language, self.max_risk)
             editions = tuple(
@@ -156,12 +197,17 @@ class Publication:
 
 
 def read_edition(
-    database: Database, slug: str, language: str, max_risk: float = DEFAULT_MAX_RISK
+    database: Database,
+    slug: str,
+    language: str,
+    max_risk: float = DEFAULT_MAX_RISK,
+    visible_at: datetime | None = None,
 ) -> Reading | None:
     """Article *slug*, its memory in *language* (machine translations below *max_risk*) and
-    its facts, from one snapshot."""
+    its facts, from one snapshot; with *visible_at*, only if readers may see it then (None:
+    the newsroom's own reads)."""
     with database.read() as session:
-        row = articles.find(session, slug)
+        row = articles.find(session, slug, visible_at)
         if row is None:
             return None
         article = articles.load(session, row)

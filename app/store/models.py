@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -18,8 +18,10 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 #: Constraint names Alembic can find again on every engine.
@@ -30,6 +32,26 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime, stored in UTC and read back aware. SQLite keeps no offset: without
+    this, 10:00+02:00 would be stored as 10:00 and compare wrongly with 09:00Z."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("a naive datetime has no place in the store")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -56,6 +78,17 @@ class ArticleRow(Base):
     standfirst: Mapped[str] = mapped_column(Text)
     dateline: Mapped[str] = mapped_column(String(100))
     published: Mapped[date] = mapped_column(Date)
+    """The day of publication, in the newsroom's time zone when the time is known."""
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When it was published, to the second; None: only the day is known (an honest date)."""
+    modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When the item's current version was made (ninjs versioncreated, G2 versionCreated)."""
+    embargo: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    """Readers see nothing of the article before this time."""
+    uri: Mapped[str | None] = mapped_column(String(500), unique=True)
+    """The agency item's identity (ninjs uri/guid, G2 guid, NewsML 1.2 PublicIdentifier)."""
+    item_version: Mapped[int | None] = mapped_column(Integer)
+    """The agency item's version: an older one never replaces a newer one."""
     publisher: Mapped[str | None] = mapped_column(String(200))
     credit: Mapped[str] = mapped_column(String(200))
     source: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)

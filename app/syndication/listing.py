@@ -84,14 +84,16 @@ def newest(
     languages: Sequence[str],
     index_machine: bool,
     max_risk: float,
+    now: datetime,
     since: date | None = None,
 ) -> list[Listed]:
-    """Up to *limit* listed editions in *language*, newest first (published *since*)."""
+    """Up to *limit* listed editions in *language* readers may see at *now*, newest first
+    (published *since*)."""
     found: list[Listed] = []
     after: repository.Cursor | None = None
     scanned = 0
     while len(found) < limit and scanned < MAX_SCANNED:
-        rows = repository.published(session, STEP, after=after, since=since)
+        rows = repository.published(session, STEP, now, after=after, since=since)
         if not rows:
             break
         scanned += len(rows)

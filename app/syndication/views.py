@@ -9,7 +9,7 @@ Last-Modified from the newest change shown, 304 on either.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, url_for
@@ -82,7 +82,13 @@ def _feed(lang: str, kind: str) -> Response:
     def make() -> Made:
         with pub.database.read() as session:
             entries = listing.newest(
-                session, lang, feeds.FEED_SIZE, pub.languages, _index_machine(), _max_risk()
+                session,
+                lang,
+                feeds.FEED_SIZE,
+                pub.languages,
+                _index_machine(),
+                _max_risk(),
+                pub.clock(),
             )
         url = edition_url(base)
         ui = ui_translations(i18n.current().locale)
@@ -141,7 +147,9 @@ def sitemap(lang: str, number: int) -> Response:
 
     def make() -> Made:
         with pub.database.read() as session:
-            rows = repository.published(session, sitemaps.PER_FILE, ids=sitemaps.id_range(number))
+            rows = repository.published(
+                session, sitemaps.PER_FILE, pub.clock(), ids=sitemaps.id_range(number)
+            )
             entries = listing.editions(
                 session, rows, pub.languages, [lang], _index_machine(), _max_risk()
             )
@@ -155,7 +163,8 @@ def sitemap(lang: str, number: int) -> Response:
 def news_sitemap() -> Response:
     """Google News: listed editions of the last 48 hours, every language, at most 1,000."""
     pub, base = publication(), public_base()
-    since = (datetime.now(UTC) - timedelta(hours=sitemaps.NEWS_HOURS)).date()
+    now = pub.clock()
+    since = (now - timedelta(hours=sitemaps.NEWS_HOURS)).date()
 
     def make() -> Made:
         with pub.database.read() as session:
@@ -169,6 +178,7 @@ def news_sitemap() -> Response:
                     pub.languages,
                     _index_machine(),
                     _max_risk(),
+                    now,
                     since,
                 )
             ]

@@ -13,13 +13,14 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from babel.messages.catalog import Catalog, Message
 from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
+from app.content.repository import visible
 from app.store.models import ArticleRow, CatalogRow, TranslationRow
 from app.translation.memory import MACHINE_COMMENT, Status, Translation, status_of
 from app.translation.risk import DEFAULT_MAX_RISK, publishable, score
@@ -243,7 +244,7 @@ def memory_matches(
 ) -> dict[str, str]:
     """What the memory of articles written in *source* says for each segment in *target*:
     a reviewed translation first, else a machine one fit to publish (``risk.publishable``).
-    A killed article's memory answers nothing."""
+    A killed article's memory answers nothing, nor an embargoed one's before its time."""
     keys = {source_key(text): text for text in segments}
     found = session.execute(
         select(
@@ -252,6 +253,7 @@ def memory_matches(
         .join(ArticleRow, ArticleRow.id == TranslationRow.article_id)
         .where(
             ArticleRow.killed.is_(None),
+            visible(datetime.now(UTC)),
             TranslationRow.language == target,
             TranslationRow.source_key.in_(list(keys)),
             TranslationRow.status.in_([Status.REVIEWED.value, Status.MACHINE.value]),

@@ -17,9 +17,10 @@ from werkzeug.exceptions import Gone
 
 from app import i18n
 from app.caching import cached_response, content_etag
+from app.clock import newsroom_zone
 from app.facts.render import render_facts
-from app.i18n.render import display_date
 from app.publication import publication
+from app.publication.dates import published_display
 from app.security import allow_inline, embeddable
 from app.web.pages import LANG, bp, render_article_html
 from app.web.urls import absolute
@@ -50,7 +51,7 @@ def _embed_page(kind: str, slug: str, negotiated: i18n.Negotiated, base: str) ->
         summary=summary,
         negotiated=negotiated,
         article_url=absolute(base, "web.article", lang=edition.language, slug=slug),
-        published=display_date(edition.article.published, negotiated.locale),
+        published=published_display(edition.article, negotiated.locale, newsroom_zone()),
         style=Markup(asset("embed.css")),
         script=Markup(asset("frame.js")),
     )

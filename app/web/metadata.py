@@ -10,7 +10,9 @@ from urllib.parse import urlencode
 from babel import Locale
 from babel.core import get_global
 
+from app.clock import newsroom_zone
 from app.i18n.locales import DEFAULT_LANGUAGE
+from app.publication.dates import local_iso, published_iso
 from app.syndication.completeness import States, listed, x_default
 from app.translation.edition import Completeness, Edition
 from app.web.urls import absolute
@@ -70,7 +72,7 @@ def news_article(
         "mainEntityOfPage": urls[language],
         "headline": edition.text(article.headline),
         "description": description,
-        "datePublished": article.published.isoformat(),
+        "datePublished": published_iso(article, newsroom_zone()),
         "dateline": article.dateline,
         "inLanguage": language,
         "author": _organisations(article.credit),
@@ -78,6 +80,8 @@ def news_article(
         "publisher": {"@type": "Organization", "name": SITE_NAME, "url": f"{base}/"},
         "isAccessibleForFree": True,
     }
+    if (modified := local_iso(article.modified_at, newsroom_zone())) is not None:
+        data["dateModified"] = modified
     if language == article.language:
         others = [_edition_ref(url, lang) for lang, url in urls.items() if lang != language]
         if others:
@@ -123,7 +127,7 @@ def page_metadata(
         og_locale_alternates=tuple(
             og_locale(Locale.parse(lang)) for lang in shown if lang != edition.language
         ),
-        published=article.published.isoformat(),
+        published=published_iso(article, newsroom_zone()),
         json_ld=news_article(
             edition,
             {lang: url for lang, url in urls.items() if lang in (*shown, edition.language)},
