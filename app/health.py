@@ -76,10 +76,15 @@ def model_status() -> list[dict[str, Any]]:
 
 
 def database_status() -> dict[str, Any]:
-    """Whether the store answers, and how many articles it holds."""
+    """Whether the store answers (within DATABASE_CONNECT_TIMEOUT, and once more when the
+    connection was lost under it), and how many articles it holds."""
+    store = database()
     try:
-        with database().read() as session:
-            count = session.execute(select(func.count()).select_from(ArticleRow)).scalar_one()
+        count = store.reading(
+            lambda session: session.execute(
+                select(func.count()).select_from(ArticleRow)
+            ).scalar_one()
+        )
     except SQLAlchemyError as error:
         log.warning("readiness: the database does not answer: %s", error)
         return {"status": "unavailable"}

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.content import repository as articles
-from app.content.model import Segment
+from app.content.model import Article, Segment
 from app.facts import repository as facts
 from app.facts.document import build_facts
 from app.facts.model import ArticleFacts
@@ -21,8 +23,13 @@ from app.store.changes import ChangeWatcher, Versions
 from app.store.database import Database
 from app.store.models import ArticleRow
 from app.translation import catalogs
+from app.translation.catalogs import Key
 from app.translation.edition import Edition
 from app.translation.engine import Engine
+from app.translation.memory import Translation
+
+Rows = tuple[Article, dict[Key, Translation], dict[str, Any] | None]
+"""An article, its memory in one language and its facts document, as read in one snapshot."""
 
 Stamp = tuple[int, int]
 """(models epoch, article version or change number): what a rendered body depends on."""
@@ -84,10 +91,11 @@ class Publication:
         known, version = self.versions.get(slug)
         if not known:
             as_of = self.versions.seq
-            with self.database.read() as session:
-                version = session.execute(
+            version = self.database.reading(
+                lambda session: session.execute(
                     select(ArticleRow.version).where(ArticleRow.slug == slug)
                 ).scalar_one_or_none()
+            )
             self.versions.remember(slug, version, as_of)
         return None if version is None else (self.models.epoch, version)
 
@@ -113,7 +121,8 @@ class Publication:
     ) -> Page:
         """Up to *limit* editions in *language*, newest first, after *after* (only articles
         *written_in* a language, published *since* a date, when given)."""
-        with self.database.read() as session:
+
+        def query(session: Session) -> Page:
             rows = articles.page(session, limit + 1, after, written_in, since)
             shown = rows[:limit]
             memory = catalogs.headlines(session, [r.id for r in shown], language)
@@ -123,7 +132,9 @@ class Publication:
             )
             last = shown[-1] if len(rows) > limit else None
             following = articles.Cursor(last.published, last.slug) if last else None
-        return Page(editions, following)
+            return Page(editions, following)
+
+        return self.database.reading(query)
 
     def render(
         self,
@@ -140,7 +151,8 @@ class Publication:
 
 def read_edition(database: Database, slug: str, language: str) -> Reading | None:
     """Article *slug*, its memory in *language* and its facts, from one snapshot."""
-    with database.read() as session:
+
+    def query(session: Session) -> Rows | None:
         row = articles.find(session, slug)
         if row is None:
             return None
@@ -148,6 +160,11 @@ def read_edition(database: Database, slug: str, language: str) -> Reading | None
         memory = (
             catalogs.translations(session, row.id, language) if language != article.language else {}
         )
-        document = facts.load_document(session, row.id)
+        return article, memory, facts.load_document(session, row.id)
+
+    found_rows = database.reading(query)
+    if found_rows is None:
+        return None
+    article, memory, document = found_rows
     found = build_facts(document, article, f"article {slug}") if document else None
     return Reading(Edition(article, language, memory), found)
