@@ -4,12 +4,16 @@ with Retry-After, never a 500 or a hang. Run by ``pytest --store=postgresql`` (m
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from flask import Flask
 from sqlalchemy import select
@@ -18,6 +22,7 @@ from app import create_app
 from app.content import repository as articles
 from app.store import notify
 from app.store.database import Database
+from app.store.migrate import MIGRATION_LOCK, current, head
 from app.store.models import StoreState
 from tests.conftest import SLUG
 from tests.postgres import PostgresServer, server
@@ -209,3 +214,36 @@ def test_the_memo_asks_the_app_when_the_store_is_away(
         app.extensions["depeche.database"].dispose()
     assert answer.status_code == 503
     assert answer.headers["Retry-After"] == "2"
+
+
+def test_migrations_started_together_run_one_after_the_other() -> None:
+    url = server().url(server().create_database())
+    env = {**os.environ, "DEPECHE_DATABASE_URL": url}
+    command = [str(Path(sys.executable).with_name("depeche")), "db", "upgrade"]
+    name = url.rsplit("/", 1)[1]
+    waiting = (
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory' "
+        f"AND datname = '{name}'"
+    )
+    conninfo = f"host=127.0.0.1 port={server().port} user=postgres dbname={name}"
+    with psycopg.connect(conninfo) as holder:  # a migration under way elsewhere
+        holder.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        # As pods starting together do, each with its init container.
+        runs = [
+            subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            for _ in range(3)
+        ]
+        deadline = time.monotonic() + 60
+        while server().execute(waiting)[0][0] != 3:
+            assert time.monotonic() < deadline, "the upgrades did not wait for the lock"
+            assert all(run.poll() is None for run in runs), "an upgrade ran beside another"
+            time.sleep(0.1)
+        holder.rollback()
+    outputs = [run.communicate(timeout=60)[0].decode() for run in runs]
+    database = Database(url)
+    try:
+        assert [run.returncode for run in runs] == [0, 0, 0], outputs
+        assert current(database) == head()
+    finally:
+        database.dispose()
+        server().drop_database(name)
