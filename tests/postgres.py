@@ -25,6 +25,8 @@ from pathlib import Path
 import psycopg
 
 SERVER_USER = "postgres"
+#: Durability is not what tests test: without fsync, CREATE DATABASE and commits are fast.
+FAST = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 
 
 def free_port() -> int:
@@ -51,10 +53,12 @@ def bindir() -> Path:
 
 
 class PostgresServer:
-    """One cluster in *folder*: start, stop, restart, and databases made on it."""
+    """One cluster in *folder*: start, stop, restart, and databases made on it; *settings*
+    are more server options (``-c name=value``)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, settings: str = FAST) -> None:
         self.folder = folder
+        self.settings = settings
         self.data = folder / "data"
         self.log = folder / "server.log"
         self.port = free_port()
@@ -89,12 +93,10 @@ class PostgresServer:
         )
 
     def start(self) -> None:
-        # Durability is not what is tested: fsync off makes CREATE DATABASE and commits fast.
         options = (
             f"-c listen_addresses=127.0.0.1 -p {self.port} "
             f"-c unix_socket_directories={self.folder} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-            "-c max_connections=500 -c shared_buffers=64MB"
+            f"-c max_connections=500 -c shared_buffers=128MB {self.settings}"
         )
         self._run(
             str(self.bin / "pg_ctl"),

@@ -55,6 +55,7 @@ class Listener:
         self._live = threading.Event()
         self.connection: Any = None
         """The psycopg connection listening now (tests terminate its backend)."""
+        self._backoff = BACKOFF_FIRST
         self.notified = 0
         """Notifications received, for tests and metrics."""
         self.thread = threading.Thread(target=self._run, name="depeche-listen", daemon=True)
@@ -92,7 +93,6 @@ class Listener:
                 raise
 
     def _run(self) -> None:
-        backoff = BACKOFF_FIRST
         while True:
             if not self._wanted():
                 with _registry_lock:  # nobody subscribes while this one decides to go
@@ -102,14 +102,14 @@ class Listener:
                         break
             try:
                 self._listen()
-                backoff = BACKOFF_FIRST
             except Exception as error:
                 self._live.clear()
                 if not self._wanted():
                     break
+                backoff = self._backoff
                 log.warning("change notifications lost, reconnecting in %.2f s: %s", backoff, error)
                 self._stop.wait(backoff)
-                backoff = min(2 * backoff, BACKOFF_MAX)
+                self._backoff = min(2 * backoff, BACKOFF_MAX)
         self._live.clear()
 
     def _listen(self) -> None:
@@ -127,6 +127,7 @@ class Listener:
                 # Listening from here on; whatever was committed before is read now.
                 self._tell()
                 self._live.set()
+                self._backoff = BACKOFF_FIRST  # listening again: the next loss retries at once
                 quiet_since = time.monotonic()
                 while self._wanted():
                     told = False
