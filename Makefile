@@ -107,13 +107,14 @@ soak: setup
 	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	.venv/bin/python bench/soak.py
 
-bench: setup
+bench: setup | /usr/bin/pg_ctlcluster
 	command -v wrk >/dev/null && command -v hyperfine >/dev/null || \
 	  { apt-get update -qq && apt-get install -y -qq wrk hyperfine; }
 	.venv/bin/python bench/run.py
 	.venv/bin/python bench/translation.py
 	.venv/bin/python bench/suggest.py
 	.venv/bin/python bench/scale.py
+	.venv/bin/python bench/postgres.py
 
 clean:
 	rm -rf .venv locales/*/LC_MESSAGES/*.mo .pytest_cache .mypy_cache .ruff_cache
