@@ -322,3 +322,26 @@ def test_every_granian_worker_serves_a_change_made_elsewhere(
             assert time.monotonic() < deadline, "a worker kept serving the old version"
             time.sleep(0.05)
         assert len(seen) == 1
+
+
+def test_no_free_connection_is_a_503_with_retry_after(seed_database: str, no_models: Path) -> None:
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": seed_database,
+            "MODELS_DIR": no_models,
+            "DATABASE_POOL_SIZE": 1,
+            "DATABASE_MAX_OVERFLOW": 0,
+            "DATABASE_POOL_TIMEOUT": 0.2,
+        }
+    )
+    database = app.extensions["depeche.database"]
+    try:
+        with database.engine.connect():  # the pool's one connection, busy
+            answer = app.test_client().get(f"/api/v1/articles/{SLUG}?lang=fr")
+        assert answer.status_code == 503
+        assert answer.mimetype == "application/problem+json"
+        assert answer.headers["Retry-After"] == "2"
+        assert app.test_client().get(f"/api/v1/articles/{SLUG}?lang=fr").status_code == 200
+    finally:
+        database.dispose()

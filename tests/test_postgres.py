@@ -4,6 +4,7 @@ with Retry-After, never a 500 or a hang. Run by ``pytest --store=postgresql`` (m
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
@@ -247,3 +248,39 @@ def test_migrations_started_together_run_one_after_the_other() -> None:
     finally:
         database.dispose()
         server().drop_database(name)
+
+
+def test_the_listener_stops_when_its_app_goes_away(store: str, no_models: Path) -> None:
+    app = app_on(store, no_models)
+    listener = app.extensions["depeche.publication"].watcher.listener
+    assert listener.wait_live(5)
+    del app
+    gc.collect()
+    listener.thread.join(5)
+    assert not listener.thread.is_alive()
+
+
+EXITS = """
+import sys
+from app import create_app
+app = create_app({"TESTING": True, "DATABASE_URL": sys.argv[1], "MODELS_DIR": sys.argv[2]})
+assert app.extensions["depeche.publication"].watcher.listener.wait_live(10)
+print("listening", flush=True)
+"""
+
+
+def test_an_interpreter_with_a_listener_exits_at_once_and_cleanly(
+    store: str, no_models: Path
+) -> None:
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", EXITS, store, str(no_models)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "listening\n"
+    assert "Traceback" not in done.stderr and "Fatal" not in done.stderr
+    assert time.monotonic() - started < 30
