@@ -17,7 +17,8 @@ from pathlib import Path
 import psycopg
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from app import create_app
 from app.content import repository as articles
@@ -121,6 +122,23 @@ def test_changes_missed_while_the_listener_was_cut_are_caught_up(
     # It reconnects by itself, and reads what it missed.
     served_within(app, "Committed while nobody listened", 3.0)
     assert listener.wait_live(1)
+
+
+def test_a_read_whose_connection_dies_under_it_is_read_again(store: str) -> None:
+    database = Database(store)
+    calls: list[int] = []
+
+    def query(session: Session) -> int:
+        calls.append(len(calls))
+        if len(calls) == 1:  # the server ends this very connection mid-read
+            session.execute(text("SELECT pg_terminate_backend(pg_backend_pid())"))
+        return int(session.execute(select(StoreState.seq)).scalar_one())
+
+    try:
+        assert database.reading(query) >= 0
+    finally:
+        database.dispose()
+    assert calls == [0, 1]
 
 
 # --- a server that goes away ----------------------------------------------------------------
