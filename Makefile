@@ -82,19 +82,23 @@ typecheck: .venv/.synced
 
 # Debian packages the tests drive: Chromium for tests/browser (never `playwright install`, which
 # downloads a build), fonts with stable metrics, nginx for the scale-out test, wrk for the short
-# soak, gettext's msgfmt for the catalog check, redis-server for the job queue on Redis. A
-# test whose tool is missing fails, naming it.
-# A temporary policy-rc.d keeps apt from starting nginx as a service on port 80.
-TEST_TOOLS := /usr/bin/chromium /usr/sbin/nginx /usr/bin/wrk /usr/bin/msgfmt /usr/bin/redis-server
+# soak, gettext's msgfmt for the catalog check, redis-server for the job queue on Redis,
+# PostgreSQL for the second run of the suite (tests/postgres.py starts a throwaway server of its
+# own). A test whose tool is missing fails, naming it. A temporary policy-rc.d keeps apt from
+# starting nginx as a service on port 80, and PostgreSQL's default cluster on 5432.
+TEST_TOOLS := /usr/bin/chromium /usr/sbin/nginx /usr/bin/wrk /usr/bin/msgfmt /usr/bin/redis-server \
+  /usr/bin/pg_ctlcluster
 $(TEST_TOOLS) &:
 	apt-get update -qq
 	if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; \
 	  chmod 755 /usr/sbin/policy-rc.d; trap 'rm -f /usr/sbin/policy-rc.d' EXIT; fi; \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	  chromium fonts-dejavu-core nginx wrk gettext redis-server
+	  chromium fonts-dejavu-core nginx wrk gettext redis-server postgresql
 
+# The whole suite on SQLite, then every test that reaches the store again on PostgreSQL.
 pytest: setup | $(TEST_TOOLS)
 	.venv/bin/pytest -q
+	.venv/bin/pytest -q --store=postgresql
 
 # Prove every fact of data/ on a throwaway store (never the developer's own database).
 check: setup
@@ -109,7 +113,7 @@ soak: setup
 	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	.venv/bin/python bench/soak.py
 
-bench: setup
+bench: setup | /usr/bin/pg_ctlcluster
 	command -v wrk >/dev/null && command -v hyperfine >/dev/null || \
 	  { apt-get update -qq && apt-get install -y -qq wrk hyperfine; }
 	.venv/bin/python bench/run.py
@@ -120,6 +124,7 @@ bench: setup
 	.venv/bin/python bench/syndication.py
 	.venv/bin/python bench/kill.py
 	.venv/bin/python bench/ingest.py
+	.venv/bin/python bench/postgres.py
 
 clean:
 	rm -rf .venv locales/*/LC_MESSAGES/*.mo .pytest_cache .mypy_cache .ruff_cache

@@ -23,7 +23,9 @@ T = TypeVar("T")
 
 def open_database(create: bool = True) -> Database:
     """The configured database; created with the newest schema when it has none yet."""
-    database = Database(config.database_url(config.load()))
+    from app.store import open_database as connect
+
+    database = connect(config.load())
     found = current(database)
     if found is None and create:
         upgrade(database)

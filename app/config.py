@@ -15,9 +15,18 @@ DEFAULTS: dict[str, Any] = {
     "DATA_DIR": PROJECT_ROOT / "data",
     # The content store. Empty: SQLite in INSTANCE_DIR (depeche.sqlite3).
     "DATABASE_URL": "",
+    # Connections each process keeps open to the database, and how many more it may open
+    # under load; seconds a request waits for a free one (then 503 with Retry-After); seconds
+    # to connect to PostgreSQL before giving up (/readyz says "unavailable", never hangs).
+    # Size them for PostgreSQL's max_connections: docs/scaling.md.
+    "DATABASE_POOL_SIZE": 5,
+    "DATABASE_MAX_OVERFLOW": 5,
+    "DATABASE_POOL_TIMEOUT": 5.0,
+    "DATABASE_CONNECT_TIMEOUT": 5,
     # Where the embedded SQLite database lives (a local disk, not a network filesystem).
     "INSTANCE_DIR": PROJECT_ROOT / "instance",
-    # Seconds between a worker's checks for changes committed by other processes.
+    # Seconds between a worker's checks for changes committed by other processes (SQLite; on
+    # PostgreSQL changes are notified, and workers only check while not listening).
     "CHANGE_CHECK_INTERVAL": 0.25,
     # Bytes of translated segments each worker keeps; 0 turns the segment cache off (the
     # translation memory is then not asked either: every segment goes to the engine).
@@ -115,6 +124,10 @@ _CONVERTERS: dict[str, Any] = {
     "DATA_DIR": Path,
     "INSTANCE_DIR": Path,
     "CHANGE_CHECK_INTERVAL": float,
+    "DATABASE_POOL_SIZE": int,
+    "DATABASE_MAX_OVERFLOW": int,
+    "DATABASE_POOL_TIMEOUT": float,
+    "DATABASE_CONNECT_TIMEOUT": int,
     "RENDER_CACHE_BYTES": int,
     "SEGMENT_CACHE_BYTES": int,
     "CACHE_MAX_AGE": int,

@@ -10,8 +10,8 @@ from flask import Blueprint, Flask, Response, current_app, json
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from app import store
 from app.i18n.locales import SUPPORTED_LANGUAGES
+from app.store import database
 from app.store.models import ArticleRow
 from app.translation import engine
 from app.translation.packages import PackageError, installed
@@ -76,10 +76,15 @@ def model_status() -> list[dict[str, Any]]:
 
 
 def database_status() -> dict[str, Any]:
-    """Whether the store answers, and how many articles it holds."""
+    """Whether the store answers (within DATABASE_CONNECT_TIMEOUT, and once more when the
+    connection was lost under it), and how many articles it holds."""
+    store = database()
     try:
-        with store.database().read() as session:
-            count = session.execute(select(func.count()).select_from(ArticleRow)).scalar_one()
+        count = store.reading(
+            lambda session: session.execute(
+                select(func.count()).select_from(ArticleRow)
+            ).scalar_one()
+        )
     except SQLAlchemyError as error:
         log.warning("readiness: the database does not answer: %s", error)
         return {"status": "unavailable"}

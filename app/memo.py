@@ -121,7 +121,10 @@ class ResponseMemo:
         if entry.tag is None:
             return True
         slug, version = entry.tag
-        return (self.versions.seq() if slug is None else self.versions.version(slug)) == version
+        try:
+            return (self.versions.seq() if slug is None else self.versions.version(slug)) == version
+        except Exception:  # the store does not answer: the app does, with a 503
+            return False
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ["REQUEST_METHOD"]

@@ -115,7 +115,8 @@ def seed_rows() -> SeedRows:
         "credit": a.credit,
         "source": content.source,
     }
-    return SeedRows(fields, segment_rows(a), header, translations, facts)
+    keyed = [{**t, "source_key": source_key(t["source"])} for t in translations]
+    return SeedRows(fields, segment_rows(a), header, keyed, facts)
 
 
 @dataclass(frozen=True)
@@ -313,8 +314,13 @@ def statements(engine: Any) -> Iterator[list[tuple[str, Any]]]:
 
 
 def query_plan(engine: Any, sql: str, params: Any) -> list[str]:
+    """The plan of *sql*: SQLite's EXPLAIN QUERY PLAN, or PostgreSQL's EXPLAIN, one line a step."""
+    sqlite = engine.dialect.name == "sqlite"
+    explain = "EXPLAIN QUERY PLAN" if sqlite else "EXPLAIN"
     with engine.connect() as conn:
-        return [row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params)]
+        return [
+            row[-1 if sqlite else 0] for row in conn.exec_driver_sql(f"{explain} {sql}", params)
+        ]
 
 
 @dataclass
@@ -421,12 +427,16 @@ class Imported:
         return self.count / self.loop
 
 
-def import_throughput(env: dict[str, str], tmp: Path, count: int) -> Imported:
-    """`depeche import` of *count* folders into a new database; profiled if below the goal."""
+def import_throughput(
+    env: dict[str, str], tmp: Path, count: int, url: str | None = None, profile: bool = True
+) -> Imported:
+    """`depeche import` of *count* folders into a new database (SQLite in *tmp*, or *url*);
+    profiled if below the goal."""
     root = tmp / "import-data"
-    article_folders(root, count)
+    if not root.exists():
+        article_folders(root, count)
     command = [str(BIN / "depeche"), "import", str(root)]
-    db_env = {**env, "DEPECHE_DATABASE_URL": f"sqlite:///{tmp / 'import.sqlite3'}"}
+    db_env = {**env, "DEPECHE_DATABASE_URL": url or f"sqlite:///{tmp / 'import.sqlite3'}"}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     out = subprocess.run(command, cwd=ROOT, env=db_env, capture_output=True, text=True, check=True)
@@ -439,7 +449,7 @@ def import_throughput(env: dict[str, str], tmp: Path, count: int) -> Imported:
     if said is None:
         raise BenchError(f"unexpected import output: {out.stdout}{out.stderr}")
     found = Imported(count, wall, float(said.group(1)), cpu)
-    if found.rate < 200:
+    if found.rate < 200 and profile:
         found.profile = profile_import(env, tmp, command)
     return found
 
@@ -769,15 +779,15 @@ def _wrapped(lines: list[str]) -> Iterator[str]:
             )
 
 
-def write_section(section: str) -> None:
-    """Put *section* in place of docs/performance.md's own section, or at its end. The
-    generated part ends at the next heading: notes under a ``###`` heading after it stay."""
+def write_section(section: str, heading: str = HEADING) -> None:
+    """Put *section* in place of docs/performance.md's own section (*heading*), or at its end.
+    The generated part ends at the next heading: notes under a ``###`` heading after it stay."""
     text = DOC.read_text()
-    start_at = text.find(HEADING)
+    start_at = text.find(heading)
     if start_at < 0:
         DOC.write_text(text.rstrip("\n") + "\n\n" + section)
         return
-    following = text.find("\n#", start_at + len(HEADING))
+    following = text.find("\n#", start_at + len(heading))
     rest = "" if following < 0 else "\n" + text[following + 1 :]
     DOC.write_text(text[:start_at] + section + rest)
 

@@ -1,4 +1,5 @@
-"""Fixtures: the real app on the real seed in a real SQLite database, and copies to break."""
+"""Fixtures: the real app on the real seed in a real database (SQLite, or PostgreSQL with
+``--store=postgresql``), and copies to break."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.config import PROJECT_ROOT
-from tests.store import database_from, seed_url
+from tests import store
+from tests.store import database_from, drop, new_url, seed_url
 
 DATA_DIR = PROJECT_ROOT / "data"
 SLUG = "mali-army-convoy-kidal"
@@ -27,6 +29,48 @@ SLUG = "mali-army-convoy-kidal"
 SEED = DATA_DIR / "articles" / SLUG / "source.txt"
 #: Tiny real argos packages that memorize the seed (built by scripts/build-fixture-models).
 FIXTURE_MODELS = PROJECT_ROOT / "tests" / "fixtures" / "models"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--store",
+        choices=store.ENGINES,
+        default="sqlite",
+        help="the engine of every test store: sqlite (files), or postgresql (a server this "
+        "run starts; only the tests that reach the store run)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    store.use(config.getoption("--store"))
+    config.addinivalue_line("markers", "store: the test reaches the store (run on each engine)")
+
+
+#: Fixtures that hand a test a store, or an app on one.
+STORE_FIXTURES = {"seed_database", "app", "client", "database_for", "make_app", "runner_env"}
+#: Names a test module uses to reach a store without those fixtures.
+STORE_HELPERS = {"seed_settings", "seed_url", "database_from", "new_url", "granian", "cli"}
+
+
+def reaches_the_store(item: pytest.Item) -> bool:
+    """Whether *item* reads or writes a store (the rest runs once, on SQLite)."""
+    names = set(getattr(item, "fixturenames", ()))
+    module = getattr(item, "module", None)
+    return bool(
+        names & STORE_FIXTURES
+        or item.get_closest_marker("store")
+        or (module is not None and STORE_HELPERS & set(vars(module)))
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not store.on_postgresql():
+        return
+    kept = [item for item in items if reaches_the_store(item)]
+    left = [item for item in items if not reaches_the_store(item)]
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
 
 
 def _outside_settings() -> list[str]:
@@ -86,13 +130,17 @@ def article_md(data_copy: Path) -> Path:
 
 
 @pytest.fixture
-def database_for(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], str]:
+def database_for(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Path], str]]:
     """A new database holding the articles of a data folder (import errors propagate)."""
+    made: list[str] = []
 
     def make(data_dir: Path) -> str:
-        return database_from(data_dir, tmp_path_factory.mktemp("db"))
+        made.append(database_from(data_dir, tmp_path_factory.mktemp("db")))
+        return made[-1]
 
-    return make
+    yield make
+    for url in made:
+        drop(url)
 
 
 @pytest.fixture
@@ -119,5 +167,7 @@ def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def runner_env(tmp_path: Path) -> Iterator[dict[str, str]]:
-    """Environment for CLI runs on a database of their own."""
-    yield {"DEPECHE_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}"}
+    """Environment for CLI runs on a database of their own (empty: the CLI creates it)."""
+    url = new_url(tmp_path)
+    yield {"DEPECHE_DATABASE_URL": url}
+    drop(url)

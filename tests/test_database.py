@@ -14,18 +14,20 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from click.testing import CliRunner
 from flask.testing import FlaskClient
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.engine import Engine as SAEngine
 
 from app import create_app
 from app.cli import main
+from app.content import repository as articles
 from app.jobs import jobs_for
 from app.store.database import Database
 from app.store.migrate import upgrade
-from app.store.models import Base
+from app.store.models import Base, StoreState
 from app.translation.packages import install_archive
 from tests.conftest import DATA_DIR, FIXTURE_MODELS, SLUG
 from tests.granian import granian
+from tests.store import drop, new_url
 
 
 def cli(env: dict[str, str], *args: str) -> tuple[int, str]:
@@ -57,11 +59,39 @@ def copies(root: Path, count: int) -> Path:
 
 
 def test_the_models_and_the_migrations_agree(tmp_path: Path) -> None:
-    database = Database(f"sqlite:///{tmp_path / 'm.sqlite3'}")
-    upgrade(database)
-    with database.engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    database = Database(new_url(tmp_path))
+    try:
+        upgrade(database)
+        with database.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    finally:
+        database.dispose()
     assert differences == []
+
+
+def test_a_read_sees_one_snapshot_while_another_process_commits(
+    data_copy: Path, database_for: Callable[[Path], str]
+) -> None:
+    url = database_for(data_copy)
+    reader, writer = Database(url), Database(url)
+    try:
+        with reader.read() as session:
+            before = session.execute(select(StoreState.seq)).scalar_one()
+            with writer.write() as other:
+                row = articles.find(other, SLUG)
+                assert row is not None
+                row.headline = "Committed during a read"
+                articles.record(other, row, "test", "correct")
+            again = session.execute(select(StoreState.seq)).scalar_one()
+            found = articles.find(session, SLUG)
+            assert found is not None
+            headline = found.headline
+        assert again == before
+        assert headline != "Committed during a read"
+        assert reader.seq() == before + 1
+    finally:
+        reader.dispose()
+        writer.dispose()
 
 
 def test_import_then_export_gives_the_seed_back_byte_for_byte(
@@ -154,9 +184,10 @@ def test_start_up_reads_no_article(seed_database: str, no_models: Path) -> None:
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A store of 45 articles (copies of the seed, one published a day)."""
     root = copies(tmp_path_factory.mktemp("archive"), 45)
-    url = f"sqlite:///{tmp_path_factory.mktemp('archive-db') / 'a.sqlite3'}"
+    url = new_url(tmp_path_factory.mktemp("archive-db"))
     assert cli({"DEPECHE_DATABASE_URL": url}, "import", str(root))[0] == 0
     yield url
+    drop(url)
 
 
 def test_the_list_pages_newest_first_with_a_cursor_and_a_link(
@@ -294,3 +325,26 @@ def test_every_granian_worker_serves_a_change_made_elsewhere(
             assert time.monotonic() < deadline, "a worker kept serving the old version"
             time.sleep(0.05)
         assert len(seen) == 1
+
+
+def test_no_free_connection_is_a_503_with_retry_after(seed_database: str, no_models: Path) -> None:
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": seed_database,
+            "MODELS_DIR": no_models,
+            "DATABASE_POOL_SIZE": 1,
+            "DATABASE_MAX_OVERFLOW": 0,
+            "DATABASE_POOL_TIMEOUT": 0.2,
+        }
+    )
+    database = app.extensions["depeche.database"]
+    try:
+        with database.engine.connect():  # the pool's one connection, busy
+            answer = app.test_client().get(f"/api/v1/articles/{SLUG}?lang=fr")
+        assert answer.status_code == 503
+        assert answer.mimetype == "application/problem+json"
+        assert answer.headers["Retry-After"] == "2"
+        assert app.test_client().get(f"/api/v1/articles/{SLUG}?lang=fr").status_code == 200
+    finally:
+        database.dispose()

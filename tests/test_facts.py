@@ -14,6 +14,7 @@ from app.api.schemas import FactSummarySchema
 from app.cli import main
 from app.content.folder import ContentError
 from tests.conftest import SLUG
+from tests.store import new_url
 
 FACTS = f"/api/v1/articles/{SLUG}/facts"
 NNBSP, NBSP = "\u202f", "\u00a0"
@@ -181,7 +182,7 @@ def test_facts_route_errors_are_problems(client: FlaskClient) -> None:
 
 def run_check(data_dir: Path) -> tuple[int, str]:
     """`depeche import DATA_DIR` then `depeche check`, on a database of their own."""
-    env = {"DEPECHE_DATABASE_URL": f"sqlite:///{data_dir.parent / 'check.sqlite3'}"}
+    env = {"DEPECHE_DATABASE_URL": new_url(data_dir.parent)}
     imported = CliRunner().invoke(main, ["import", str(data_dir)], env=env)
     if imported.exit_code != 0:
         return imported.exit_code, imported.output

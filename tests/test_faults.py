@@ -17,7 +17,7 @@ from app.content.folder import ContentError
 from app.translation.packages import install_archive
 from tests.conftest import DATA_DIR, FIXTURE_MODELS, SLUG
 from tests.granian import granian
-from tests.store import seed_settings
+from tests.store import new_url, seed_settings
 
 SENTENCE = {"q": "Kidal has been under their control ever since.", "source": "en", "target": "fr"}
 
@@ -91,7 +91,7 @@ def test_unreadable_data_is_refused_by_import_with_the_file_named(
 
 def test_a_store_without_its_schema_stops_start_up_saying_what_to_do(tmp_path: Path) -> None:
     log = tmp_path / "granian.log"
-    empty = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    empty = new_url(tmp_path)
     with pytest.raises(RuntimeError), granian(log, DEPECHE_DATABASE_URL=empty):
         pass
     text = log.read_text()
@@ -105,7 +105,7 @@ def test_a_store_behind_the_code_refuses_to_serve(tmp_path: Path) -> None:
     from app.store.database import Database, StoreError
     from app.store.migrate import alembic_config, upgrade
 
-    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    url = new_url(tmp_path)
     database = Database(url)
     upgrade(database)
     command.downgrade(alembic_config(database), "base")
@@ -114,6 +114,7 @@ def test_a_store_behind_the_code_refuses_to_serve(tmp_path: Path) -> None:
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0000'")
     with pytest.raises(StoreError, match="run `depeche db upgrade`"):
         create_app({"TESTING": True, "DATABASE_URL": url})
+    database.dispose()
 
 
 def test_slow_clients_holding_connections_do_not_stop_others(tmp_path: Path) -> None:

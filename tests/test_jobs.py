@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app import create_app
 from app.config import PROJECT_ROOT
@@ -25,6 +25,7 @@ from app.store.database import Database
 from app.store.models import RevisionRow
 from app.translation.packages import install_archive
 from tests.conftest import FIXTURE_MODELS, SLUG
+from tests.store import on_postgresql
 
 ARTICLE = f"/api/v1/articles/{SLUG}?lang=fr"
 DEPECHE = [sys.executable, "-c", "from app.cli import main; main()"]
@@ -307,6 +308,31 @@ def test_the_embedded_queue_is_a_file_beside_the_sqlite_store(tmp_path: Path) ->
     huey = make_huey({"JOBS_URL": "", "DATABASE_URL": store, "INSTANCE_DIR": tmp_path / "i"})
     assert huey.storage.filename == str(tmp_path / "store" / "jobs.sqlite3")
     assert (tmp_path / "store" / "jobs.sqlite3").exists()
+
+
+@pytest.mark.skipif(not on_postgresql(), reason="a PostgreSQL store: pytest --store=postgresql")
+def test_the_queue_of_a_postgresql_store_is_in_that_database(store: str, models_dir: Path) -> None:
+    """Replicas and consumers on several machines share the queue with no other setting."""
+    app = create_app(settings(store, models_dir))
+    huey = jobs_for(app).huey
+    assert type(huey).__name__ == "PostgresHuey"
+    assert translation(app)["pending"] is True  # a read queued the job, in the store
+    database = Database(store)
+    try:
+        with database.read() as session:
+            tables = session.execute(
+                text("SELECT tablename FROM pg_tables WHERE tablename LIKE 'depeche_jobs%'")
+            ).scalars()
+            assert list(tables)
+    finally:
+        database.dispose()
+    assert make_huey_for(store).pending_count() == 1
+
+
+def make_huey_for(store: str) -> Any:
+    from app.jobs.storage import make_huey
+
+    return make_huey({"JOBS_URL": "", "DATABASE_URL": store, "INSTANCE_DIR": Path("/nonexistent")})
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,11 @@
 Same bytes and the same ETag for the same URL and locale, from either instance directly or
 through nginx (which takes turns between them), and an ETag one instance gave is a 304 at the
 other: a CDN or cache in front of any number of replicas can revalidate against any of them.
+
+On SQLite each instance has a store of its own, imported from the same folder; with
+``--store=postgresql`` both share one PostgreSQL database, and a change written through one
+instance is served by the other within a second — told by NOTIFY, since neither looks for
+changes on its own (their check interval is an hour).
 """
 
 from __future__ import annotations
@@ -21,9 +26,10 @@ from pathlib import Path
 import pytest
 
 from app.config import PROJECT_ROOT
-from tests.conftest import DATA_DIR, SLUG
+from app.translation.packages import install_archive
+from tests.conftest import DATA_DIR, FIXTURE_MODELS, SLUG
 from tests.granian import free_port
-from tests.store import database_from
+from tests.store import database_from, on_postgresql
 
 
 def _nginx() -> str | None:
@@ -37,6 +43,8 @@ NGINX = _nginx()
 
 START_TIMEOUT = 60.0
 REQUEST_TIMEOUT = 10.0
+#: An article of the store with no French catalog: instance "a" machine-translates it.
+UNTRANSLATED = f"{SLUG}-untranslated"
 
 #: (path, request headers): one URL in one locale, the way a reader or a cache would ask.
 REQUESTS = [
@@ -175,27 +183,45 @@ http {{
     return conf
 
 
+def store_folder(root: Path) -> Path:
+    """The seed's data folder, plus a copy of its article under another slug and with no
+    French catalog."""
+    shutil.copytree(DATA_DIR, root)
+    copy = root / "articles" / UNTRANSLATED
+    shutil.copytree(root / "articles" / SLUG, copy)
+    (copy / "fr.po").unlink()
+    md = copy / "article.md"
+    md.write_text(md.read_text().replace(f"slug: {SLUG}\n", f"slug: {UNTRANSLATED}\n", 1))
+    return root
+
+
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Server]]:
     """Instances "a" and "b" of the app, one worker each, and "nginx" in front of both."""
     if NGINX is None:
         pytest.fail("nginx is missing: apt-get install nginx (make test installs it)")
     folder = tmp_path_factory.mktemp("scaleout")
-    models = tmp_path_factory.mktemp("scaleout-models")
+    data = store_folder(folder / "data")
+    # "a" can translate (and so writes to the store when asked for a gap), "b" cannot.
+    models = {"a": tmp_path_factory.mktemp("models-a"), "b": tmp_path_factory.mktemp("models-b")}
+    install_archive(FIXTURE_MODELS / "translate-en_fr.argosmodel", models["a"])
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GRANIAN_", "PROMETHEUS_"))}
     # Every replica of a deployment is told its public URL: links in pages do not then depend
     # on the Host each one happens to see (an instance's own port, or nginx's).
     env.update(
         DEPECHE_PUBLIC_URL="https://news.example",
-        DEPECHE_MODELS_DIR=str(models),
+        DEPECHE_BEAM_SIZE="1",
         PYTHONDONTWRITEBYTECODE="1",
     )
+    shared = database_from(data, tmp_path_factory.mktemp("store")) if on_postgresql() else None
+    if shared:
+        env["DEPECHE_CHANGE_CHECK_INTERVAL"] = "3600"
     started: dict[str, Server] = {}
     try:
         for name in ("a", "b"):
-            # Each replica on a store imported on its own: the same bytes all the same.
-            store = database_from(DATA_DIR, tmp_path_factory.mktemp(f"store-{name}"))
-            own = {**env, "DEPECHE_DATABASE_URL": store}
+            # On SQLite, each replica on a store imported on its own: the same bytes all the same.
+            store = shared or database_from(data, tmp_path_factory.mktemp(f"store-{name}"))
+            own = {**env, "DEPECHE_DATABASE_URL": store, "DEPECHE_MODELS_DIR": str(models[name])}
             started[name] = start(name, granian_command(), folder, own, free_port())
         assert NGINX is not None
         port = free_port()
@@ -240,3 +266,26 @@ def test_an_etag_from_one_instance_is_a_304_at_the_other(
         assert answer.status == 304, (name, answer.status)
         assert answer.body == b""
         assert answer.headers["etag"] == etag
+
+
+@pytest.mark.skipif(not on_postgresql(), reason="one shared store: pytest --store=postgresql")
+def test_a_change_written_through_one_instance_is_served_by_the_other_within_a_second(
+    servers: dict[str, Server],
+) -> None:
+    path = f"/api/v1/articles/{UNTRANSLATED}?lang=fr"
+    # "b" has read the article (and knows its version); it cannot translate it.
+    before = servers["b"].get(path)
+    assert before.status == 200 and b'"untranslated": 27' in before.body
+    # "a" can: it machine-translates the gaps and commits them before it answers.
+    written = servers["a"].get(path)
+    done = time.monotonic()
+    assert written.status == 200 and written.headers["etag"] != before.headers["etag"]
+    while True:
+        seen = servers["b"].get(path)
+        if seen.headers["etag"] == written.headers["etag"]:
+            break
+        assert time.monotonic() - done < 1.0, "b kept serving the old version for 1 s"
+        time.sleep(0.01)
+    assert seen.body == written.body
+    again = servers["b"].get(path, {"If-None-Match": written.headers["etag"]})
+    assert again.status == 304

@@ -1,16 +1,21 @@
 """Where jobs wait: a huey instance for ``JOBS_URL``.
 
-Empty: ``SqliteHuey``, a file next to the SQLite store (the embedded default: `make run` needs
-nothing else). ``postgresql://…``: ``PostgresHuey`` (psycopg 3), ``redis://…``: ``RedisHuey``,
+Empty: the store's own engine — ``SqliteHuey``, a file next to a SQLite store (the embedded
+default: `make run` needs nothing else), or huey's PostgreSQL tables in a PostgreSQL store, so
+replicas and consumers on several machines share one queue with no other setting.
+``postgresql://…``: ``PostgresHuey`` (psycopg 3), ``redis://…``: ``RedisHuey``,
 for consumers on several machines.
 """
 
 from __future__ import annotations
 
+import atexit
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from huey import Huey, PostgresHuey, RedisHuey, SqliteHuey
 from sqlalchemy.engine import make_url
 
@@ -35,15 +40,47 @@ def sqlite_path(settings: Mapping[str, Any]) -> Path:
 
 def where(settings: Mapping[str, Any]) -> str:
     """The queue's storage, for messages (no password)."""
-    url = str(settings.get("JOBS_URL") or "")
+    url = queue_url(settings)
     if not url:
         return f"sqlite:///{sqlite_path(settings)}"
     return make_url(url).render_as_string(hide_password=True)
 
 
+def queue_url(settings: Mapping[str, Any]) -> str:
+    """JOBS_URL, or the store's URL when the store is PostgreSQL (empty: the SQLite file)."""
+    url = str(settings.get("JOBS_URL") or "")
+    if url:
+        return url
+    store = config.database_url(settings)
+    return store if make_url(store).get_backend_name() == "postgresql" else ""
+
+
+class _Connections:
+    """huey's PostgreSQL storage opens a connection per thread and leaves it to the garbage
+    collector, which warns about each; these are kept, and closed when the process exits."""
+
+    def __init__(self, dsn: str) -> None:
+        self.dsn = dsn
+        self._open: list[psycopg.Connection[Any]] = []
+        self._lock = threading.Lock()
+        atexit.register(self.close)
+
+    def __call__(self) -> psycopg.Connection[Any]:
+        connection = psycopg.connect(self.dsn)
+        with self._lock:
+            self._open = [c for c in self._open if not c.closed] + [connection]
+        return connection
+
+    def close(self) -> None:
+        with self._lock:
+            found, self._open = self._open, []
+        for connection in found:
+            connection.close()
+
+
 def make_huey(settings: Mapping[str, Any]) -> Huey:
     """A huey instance on the configured storage (results are not kept: jobs return nothing)."""
-    url = str(settings.get("JOBS_URL") or "")
+    url = queue_url(settings)
     options: dict[str, Any] = {"results": False, "utc": True}
     if not url or url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///")) if url else sqlite_path(settings)
@@ -52,7 +89,9 @@ def make_huey(settings: Mapping[str, Any]) -> Huey:
     if url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
         # psycopg takes a libpq URL; SQLAlchemy's "postgresql+psycopg://" is not one.
         dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
-        return PostgresHuey(NAME, dsn=dsn, table_prefix="depeche_jobs", **options)
+        return PostgresHuey(
+            NAME, connection=_Connections(dsn), table_prefix="depeche_jobs", **options
+        )
     if url.startswith(("redis://", "rediss://", "unix://")):
         return RedisHuey(NAME, url=url, **options)
     raise JobsConfigError(

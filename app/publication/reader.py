@@ -7,12 +7,14 @@ import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.clock import Clock, system_clock
 from app.content import repository as articles
-from app.content.model import Segment
+from app.content.model import Article, Segment
 from app.facts import repository as facts
 from app.facts.check import proven_facts
 from app.facts.document import build_facts
@@ -25,9 +27,14 @@ from app.store.changes import ChangeWatcher, Versions
 from app.store.database import Database
 from app.store.models import ArticleRow
 from app.translation import catalogs
+from app.translation.catalogs import Key
 from app.translation.edition import Edition
 from app.translation.engine import Engine
+from app.translation.memory import Translation
 from app.translation.risk import DEFAULT_MAX_RISK
+
+Rows = tuple[Article, dict[Key, Translation], dict[str, Any] | None]
+"""An article, its memory in one language and its facts document, as read in one snapshot."""
 
 Stamp = tuple[int, ...]
 """What a rendered body depends on: (models epoch, article change number) for an article,
@@ -134,12 +141,13 @@ class Publication:
         known, version = self.versions.get(slug)
         if not known:
             as_of = self.versions.seq
-            with self.database.read() as session:
-                found = session.execute(
+            found = self.database.reading(
+                lambda session: session.execute(
                     select(ArticleRow.seq, articles.visible(self.clock())).where(
                         ArticleRow.slug == slug
                     )
                 ).one_or_none()
+            )
             if found is not None and not found[1]:
                 return None  # embargoed: not remembered, so its lift is seen at once
             version = None if found is None else found[0]
@@ -171,7 +179,8 @@ class Publication:
     ) -> Page:
         """Up to *limit* editions in *language*, newest first, after *after* (only articles
         *written_in* a language, published *since* a date, when given)."""
-        with self.database.read() as session:
+
+        def query(session: Session) -> Page:
             rows = articles.page(session, limit + 1, after, written_in, since, self.clock())
             shown = rows[:limit]
             memory = catalogs.headlines(session, [r.id for r in shown], language, self.max_risk)
@@ -181,7 +190,9 @@ class Publication:
             )
             last = shown[-1] if len(rows) > limit else None
             following = articles.Cursor(last.published, last.slug) if last else None
-        return Page(editions, following)
+            return Page(editions, following)
+
+        return self.database.reading(query)
 
     def render(
         self,
@@ -206,7 +217,8 @@ def read_edition(
     """Article *slug*, its memory in *language* (machine translations below *max_risk*) and
     its facts, from one snapshot; with *visible_at*, only if readers may see it then (None:
     the newsroom's own reads)."""
-    with database.read() as session:
+
+    def query(session: Session) -> Rows | None:
         row = articles.find(session, slug, visible_at)
         if row is None:
             return None
@@ -216,7 +228,12 @@ def read_edition(
             if language != article.language
             else {}
         )
-        document = facts.load_document(session, row.id)
+        return article, memory, facts.load_document(session, row.id)
+
+    found_rows = database.reading(query)
+    if found_rows is None:
+        return None
+    article, memory, document = found_rows
     found = build_facts(document, article, f"article {slug}") if document else None
     edition = Edition(article, language, memory)
     return Reading(edition, proven_facts(found, edition) if found else None, all_facts=found)

@@ -1,22 +1,32 @@
 """Every worker sees committed changes within a second, without a query per article.
 
 Each write takes the next number of the store's change sequence and stamps it on the article
-(``articles.seq``). A worker remembers the last number it has seen; at most every *interval*
-seconds, on a request, it reads the one-row sequence, and when it moved asks which articles
-changed since, and forgets their versions. Requests then read an article's version from a
-small per-worker map, so a hot article costs no query at all.
+(``articles.seq``). A worker remembers the last number it has seen; when the number moved it
+asks which articles changed since, and forgets their versions. Requests then read an
+article's version from a small per-worker map, so a hot article costs no query at all.
+
+How a worker learns that the number moved depends on the engine. On PostgreSQL the writer's
+NOTIFY wakes the worker's listener thread (app/store/notify.py), and requests ask nothing;
+while that listener is not listening (its connection was lost, it is reconnecting), and on
+SQLite, which has no notifications, a request reads the one-row sequence at most every
+*interval* seconds (0: on every request, on either engine).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
+from app.store import notify
 from app.store.database import Database
 from app.store.models import ArticleRow
+
+log = logging.getLogger(__name__)
 
 #: More changes than this since the last look: forget every version rather than list them.
 MAX_LISTED_CHANGES = 1_000
@@ -60,7 +70,8 @@ class Versions:
 
 
 class ChangeWatcher:
-    """Notice changes committed by any process, at most every *interval* seconds."""
+    """Notice changes committed by any process: told by a listener (PostgreSQL), or looking
+    at most every *interval* seconds when there is none listening."""
 
     def __init__(self, database: Database, versions: Versions, interval: float) -> None:
         self.database = database
@@ -68,9 +79,14 @@ class ChangeWatcher:
         self.interval = interval
         self._checked = time.monotonic()
         self._lock = threading.Lock()
+        self.listener = notify.listen(database, self) if database.dialect == "postgresql" else None
 
     def poll(self) -> None:
-        """Catch up if the interval has passed since the last look (cheap when it has not)."""
+        """Catch up if nobody tells this worker about changes and the interval has passed
+        since the last look (cheap when it has not). A store that does not answer is left to
+        the request's own read, which says so; what this worker knows stays as it was."""
+        if self.listener is not None and self.listener.live and self.interval > 0:
+            return  # told within milliseconds (an interval of 0 asks to look every time)
         if time.monotonic() - self._checked < self.interval:
             return
         if not self._lock.acquire(blocking=False):
@@ -78,20 +94,24 @@ class ChangeWatcher:
         try:
             self._checked = time.monotonic()
             self.catch_up()
+        except SQLAlchemyError as error:
+            log.warning("looking for changes failed: %s", error)
         finally:
             self._lock.release()
 
     def catch_up(self) -> None:
+        """Forget the versions of the articles changed since the last change seen."""
         seen = self.versions.seq
         latest = self.database.seq()
         if latest == seen:
             return
-        with self.database.read() as session:
-            changed = list(
+        changed = self.database.reading(
+            lambda session: list(
                 session.execute(
                     select(ArticleRow.slug)
                     .where(ArticleRow.seq > seen)
                     .limit(MAX_LISTED_CHANGES + 1)
                 ).scalars()
             )
+        )
         self.versions.advance(latest, None if len(changed) > MAX_LISTED_CHANGES else changed)

@@ -13,6 +13,10 @@ from app.store.database import Database, StoreError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 UPGRADE_COMMAND = "depeche db upgrade"
+#: The PostgreSQL advisory lock a migration holds (migrations/env.py): pods starting together,
+#: each with its init container, upgrade one after another, the later ones finding the schema
+#: current.
+MIGRATION_LOCK = 0x646570656368
 
 
 def alembic_config(database: Database) -> Config:
