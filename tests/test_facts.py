@@ -232,6 +232,11 @@ def test_check_fails_on_a_wrong_french_figure(data_copy: Path) -> None:
             "date: '2023-02-30', precision: day}\n  qualifier: by\n  quote",
             "fact un-camps-deadline: value.date: '2023-02-30' is not a real date",
         ),
+        (  # a digit to str.isdigit(), not to int(): refused, not a crash
+            "date: '2023-12-31', precision: day}\n  qualifier: by\n  quote",
+            "date: '2023-12-3³', precision: day}\n  qualifier: by\n  quote",
+            "fact un-camps-deadline: value.date: '2023-12-3³' is not a day date",
+        ),
         (
             "quote: the convoy consisted of 119 vehicles",
             "quote: the convoy had 119 vehicles",

@@ -128,3 +128,10 @@ def test_the_openapi_document_describes_the_route(client: FlaskClient) -> None:
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     get = paths["/api/v1/articles/{slug}/ninjs"]["get"]
     assert set(get["responses"]) >= {"200", "304", "404"}
+
+
+def test_the_items_times_are_the_storys_not_the_stores(client: FlaskClient) -> None:
+    """The seed was published on 2 October 2023 (a day alone: its start in Paris)."""
+    item = _item(client, "fr")
+    assert item["firstcreated"] == "2023-10-02T00:00:00+02:00"
+    assert item["versioncreated"] >= item["firstcreated"]

@@ -25,7 +25,9 @@ from pathlib import Path
 
 import pytest
 
+from app.auth import tokens
 from app.config import PROJECT_ROOT
+from app.store.database import Database
 from app.translation.packages import install_archive
 from tests.conftest import DATA_DIR, FIXTURE_MODELS, SLUG
 from tests.granian import free_port
@@ -71,11 +73,18 @@ class Server:
     port: int
     process: subprocess.Popen[bytes]
     log: Path
+    token: str = ""
+    """A publish token in the instance's store (a shared store only)."""
 
     def get(self, path: str, headers: dict[str, str] | None = None) -> Answer:
+        return self.send("GET", path, headers)
+
+    def send(
+        self, method: str, path: str, headers: dict[str, str] | None = None, body: bytes = b""
+    ) -> Answer:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT)
         try:
-            connection.request("GET", path, headers=headers or {})
+            connection.request(method, path, body=body or None, headers=headers or {})
             response = connection.getresponse()
             body = response.read()
             return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, body)
@@ -183,6 +192,16 @@ http {{
     return conf
 
 
+def issue_token_in(url: str) -> str:
+    """A publish token made in the store at *url*, as `depeche tokens create` does."""
+    database = Database(url)
+    try:
+        with database.write() as session:
+            return tokens.create(session, "scaleout", ("publish",))
+    finally:
+        database.dispose()
+
+
 def store_folder(root: Path) -> Path:
     """The seed's data folder, plus a copy of its article under another slug and with no
     French catalog."""
@@ -216,6 +235,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Serv
     shared = database_from(data, tmp_path_factory.mktemp("store")) if on_postgresql() else None
     if shared:
         env["DEPECHE_CHANGE_CHECK_INTERVAL"] = "3600"
+    token = issue_token_in(shared) if shared else ""
     started: dict[str, Server] = {}
     try:
         for name in ("a", "b"):
@@ -223,6 +243,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Serv
             store = shared or database_from(data, tmp_path_factory.mktemp(f"store-{name}"))
             own = {**env, "DEPECHE_DATABASE_URL": store, "DEPECHE_MODELS_DIR": str(models[name])}
             started[name] = start(name, granian_command(), folder, own, free_port())
+            started[name].token = token
         assert NGINX is not None
         port = free_port()
         conf = nginx_conf(folder, port, [started["a"].port, started["b"].port])
@@ -272,14 +293,24 @@ def test_an_etag_from_one_instance_is_a_304_at_the_other(
 def test_a_change_written_through_one_instance_is_served_by_the_other_within_a_second(
     servers: dict[str, Server],
 ) -> None:
-    path = f"/api/v1/articles/{UNTRANSLATED}?lang=fr"
-    # "b" has read the article (and knows its version); it cannot translate it.
+    path = f"/api/v1/articles/{UNTRANSLATED}?lang=en"
+    # "b" has read the article (and knows its version).
     before = servers["b"].get(path)
-    assert before.status == 200 and b'"untranslated": 27' in before.body
-    # "a" can: it machine-translates the gaps and commits them before it answers.
+    assert before.status == 200
+    # A desk corrects it through "a" (PUT against the ETag it read), which commits it.
+    wire = (DATA_DIR / "articles" / SLUG / "source.txt").read_text(encoding="utf-8")
+    corrected = wire.replace("about 300 km southwest of Kidal", "some 300 km southwest of Kidal")
+    headers = {
+        "Authorization": f"Bearer {servers['a'].token}",
+        "Content-Type": "text/plain; charset=utf-8",
+        "If-Match": before.headers["etag"],
+    }
+    put = servers["a"].send("PUT", path.split("?")[0], headers, corrected.encode())
+    assert put.status == 200, put.body[:300]
     written = servers["a"].get(path)
     done = time.monotonic()
     assert written.status == 200 and written.headers["etag"] != before.headers["etag"]
+    assert b"some 300 km" in written.body
     while True:
         seen = servers["b"].get(path)
         if seen.headers["etag"] == written.headers["etag"]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -11,8 +10,11 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from app.auth import tokens
+from app.store.database import Database
+from app.store.models import TokenRow
 from tests.store import DATA_DIR
 from tests.tokens import bearer, issue_token
 
@@ -46,11 +48,15 @@ def test_create_prints_the_token_once_and_stores_only_its_digest(
     assert made.returncode == 0, made.stderr
     token = made.stdout.strip().splitlines()[-1]
     assert token.startswith(tokens.PREFIX) and len(token) == 47
-    path = cli_env["DEPECHE_DATABASE_URL"].removeprefix("sqlite:///")
-    with sqlite3.connect(path) as db:
-        rows = db.execute("SELECT name, digest, scopes FROM tokens").fetchall()
-    assert rows == [("superdesk", tokens.digest(token), "publish,review")]
-    assert token.encode() not in Path(path).read_bytes()
+    database = Database(cli_env["DEPECHE_DATABASE_URL"])
+    try:
+        with database.read() as session:
+            rows = [tuple(row) for row in session.execute(select(*TokenRow.__table__.columns))]
+    finally:
+        database.dispose()
+    assert [row[1:4] for row in rows] == [("superdesk", tokens.digest(token), "publish,review")]
+    stored = [str(value) for row in rows for value in row]
+    assert not any(token in value for value in stored)
     listed = depeche(cli_env, "tokens", "list")
     assert listed.stdout.split("\t")[:2] == ["superdesk", "publish,review"]
     assert token not in listed.stdout + listed.stderr

@@ -51,6 +51,7 @@ def init_app(app: Flask) -> None:
     """Register the API blueprints, the OpenAPI document and the local docs UI."""
     from app.api.articles import blp as articles
     from app.api.auth import document_scheme
+    from app.api.corrections import blp as corrections
     from app.api.facts import blp as facts
     from app.api.history import blp as history
     from app.api.ingest import blp as ingest
@@ -75,7 +76,7 @@ def init_app(app: Flask) -> None:
     api = DepecheApi(app)
     api.register_blueprint(articles, url_prefix=f"{API_PREFIX}/articles")
     api.register_blueprint(suggestions, url_prefix=f"{API_PREFIX}/articles")
-    for writes in (kill, review, facts, history):
+    for writes in (kill, corrections, review, facts, history):
         api.register_blueprint(writes, url_prefix=f"{API_PREFIX}/articles")
     api.register_blueprint(ingest, url_prefix=f"{API_PREFIX}/ingest")
     init_ingest(app)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any, NoReturn
 
 from flask import Response, current_app, json, request, url_for
@@ -13,10 +13,13 @@ from marshmallow import RAISE
 from app import i18n
 from app.api import cursor, schemas, views
 from app.caching import cached_response, tag_render
+from app.clock import newsroom_zone
 from app.content import repository
 from app.content.repository import Cursor
 from app.facts.render import render_facts
+from app.i18n.locales import negotiate
 from app.publication import live_version, publication
+from app.publication.reader import Stamp
 from app.syndication import ninjs
 from app.syndication.completeness import edition_states
 
@@ -60,8 +63,13 @@ def _ninjs(slug: str, negotiated: i18n.Negotiated) -> bytes:
     with pub.database.read() as session:
         row = repository.find(session, slug)
         assert row is not None
-        created, updated = row.created, row.updated
-    data = ninjs.item(reading.edition, reading.facts, created, updated)
+        changed = row.updated
+    article = reading.edition.article
+    # The story's own times: its publication (a day alone: its start in the newsroom's zone),
+    # and its last version's (the item's, else when the store last changed it).
+    zone = newsroom_zone()
+    first = article.published_at or datetime.combine(article.published, time(), zone)
+    data = ninjs.item(reading.edition, reading.facts, first, article.modified_at or changed)
     return _json(ninjs.NinjsSchema().dump(data))
 
 
@@ -72,6 +80,16 @@ class _NoFacts(Exception):
 def _not_found(message: str) -> NoReturn:
     abort(404, message=message)
     raise AssertionError("abort returned")  # pragma: no cover
+
+
+def source_etag(slug: str, version: Stamp, language: str) -> str:
+    """The ETag ``GET /api/v1/articles/<slug>?lang=<language>`` answers at *version*: what a
+    correction's ``If-Match`` must name."""
+    negotiated = negotiate(None, language, None)
+    rendered = publication().render(
+        "api.article", slug, negotiated, "", version, lambda: _article(slug, negotiated)
+    )
+    return rendered.etag
 
 
 def _respond_article(resource: str, slug: str) -> Response:

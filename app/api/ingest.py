@@ -12,6 +12,7 @@ from flask_smorest import Blueprint, abort
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
 from app.api.auth import protected
+from app.auth import bearer
 from app.clock import newsroom_zone
 from app.content.schemas import SLUG
 from app.exchange.formats import CONTENT_TYPES, FormatError, parse_item, parse_time
@@ -40,7 +41,7 @@ _MESSAGES = {
     "killed": "A canceled item: the article is killed (410 Gone for readers).",
 }
 #: The request body, by media type, as the OpenAPI document gives it.
-_BODY = {
+ITEM_BODY = {
     "description": "One item: wire copy (text/plain; charset=…), an IPTC ninjs 1.x/2.x/3.x "
     "item (application/json), a NewsML-G2 newsItem or a NewsML 1.2 document (application/xml, "
     "text/xml). At most DEPECHE_MAX_INGEST_BYTES.",
@@ -129,11 +130,12 @@ def refuse(refused: Refused) -> NoReturn:
     raise AssertionError("abort returned")  # pragma: no cover
 
 
-def store_item(body: bytes, content_type: str, editorial: Editorial) -> IngestResult:
-    """Read and store one item; Refused (as problem+json) when it cannot be."""
+def store_item(body: bytes, content_type: str, editorial: Editorial, actor: str) -> IngestResult:
+    """Read and store one item as *actor* (for the history); Refused (as problem+json) when
+    it cannot be."""
     try:
         item = parse_item(body, content_type)
-        result = ingest_item(database(), item, editorial, newsroom_zone())
+        result = ingest_item(database(), item, editorial, newsroom_zone(), actor)
     except FormatError as error:
         refuse(refused_format(error))
     except Refused as error:
@@ -170,7 +172,7 @@ def answer(result: IngestResult) -> Response:
     return response
 
 
-def _editorial(query: dict[str, Any]) -> Editorial:
+def editorial_of(query: dict[str, Any]) -> Editorial:
     embargo = query.pop("embargo", None)
     return Editorial(**query, embargo=parse_time(embargo, "embargo") if embargo else None)
 
@@ -179,7 +181,7 @@ def _editorial(query: dict[str, Any]) -> Editorial:
 class Ingest(MethodView):
     @protected(blp, "publish")
     @blp.arguments(IngestQuerySchema, location="query", unknown=RAISE)
-    @blp.doc(requestBody=_BODY)
+    @blp.doc(requestBody=ITEM_BODY)
     @blp.response(201, IngestResultSchema, description="A new article.")
     @blp.alt_response(
         200, schema=IngestResultSchema, description="A correction, or an item already stored."
@@ -193,11 +195,23 @@ class Ingest(MethodView):
         """Ingest one item; the same item again is the same article, a newer version of it a
         correction (version order decides), an older one changes nothing."""
         content_type = request.headers.get("Content-Type", "")
-        return answer(store_item(request.get_data(cache=False), content_type, _editorial(query)))
+        body = request.get_data(cache=False)
+        return answer(store_item(body, content_type, editorial_of(query), bearer.actor()))
 
 
 def init_app(app: Flask) -> None:
     larger_bodies(app, PATH, "MAX_INGEST_BYTES")
+    # Corrections (PUT /api/v1/articles/<slug>) take the same items.
+    larger_bodies(app, "/api/v1/articles/*", "MAX_INGEST_BYTES")
 
 
-__all__ = ["CONTENT_TYPES", "blp", "init_app", "store_item"]
+__all__ = [
+    "CONTENT_TYPES",
+    "ITEM_BODY",
+    "answer",
+    "blp",
+    "editorial_of",
+    "init_app",
+    "refuse",
+    "store_item",
+]

@@ -43,6 +43,10 @@ _PUSH_DOC = {
 }
 
 
+#: Who the history names for what Superdesk pushes (it signs, it has no token).
+PUSH_ACTOR = "superdesk-push"
+
+
 def signed(body: bytes, secret: str, given: str) -> bool:
     """Whether *given* is ``sha1=`` and the HMAC-SHA1 of *body* under *secret*."""
     expected = "sha1=" + hmac.new(secret.encode(), body, hashlib.sha1).hexdigest()
@@ -76,7 +80,7 @@ class SuperdeskPush(MethodView):
                 errors={"headers": {SIGNATURE: ["Missing or wrong."]}},
             )
         content_type = request.headers.get("Content-Type", "")
-        return answer(store_item(body, content_type, Editorial()))
+        return answer(store_item(body, content_type, Editorial(), PUSH_ACTOR))
 
 
 def init_app(app: Flask) -> None:

@@ -156,6 +156,9 @@ class ArticleSchema(Schema):
     standfirst = fields.String(required=True)
     dateline = fields.String(required=True)
     published = fields.Nested(LocalizedDateSchema, required=True)
+    version = fields.Integer(
+        required=True, metadata={"description": "Counts the article's changes: 1, then each one."}
+    )
     updated = fields.Nested(
         LocalizedTimeSchema,
         metadata={"description": "When the current version was made, if the item says."},

@@ -60,6 +60,7 @@ def full(
             "display": display_datetime(modified, negotiated.locale, newsroom_zone()),
         }
     data.update(
+        version=article.version,
         dateline=article.dateline,
         credit=article.credit,
         sections=[

@@ -9,8 +9,8 @@ the same article. Wire copy without a uri is known by its slug, as it always was
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -23,11 +23,13 @@ from app.content.model import Article
 from app.content.slugs import derive_slug, distinct_slug
 from app.exchange.formats import FormatError, WireItem, published_time
 from app.facts import repository as facts
+from app.facts.document import build_facts
 from app.i18n.locales import SUPPORTED_LANGUAGES, lookup
 from app.store.database import Database
 from app.store.models import ArticleRow, StoreState
 from app.translation import catalogs
 from app.translation.edition import Edition
+from app.translation.workflow import update_catalog
 
 Outcome = Literal["created", "corrected", "unchanged", "older", "killed"]
 
@@ -120,17 +122,22 @@ def _store(
     ingested: Ingested,
     identity: dict[str, Any],
     outcome: Outcome,
+    actor: str = "ingest",
 ) -> IngestResult:
-    """Write *ingested* with its identity (uri, item version, embargo) and record the change."""
+    """Write *ingested* with its identity (uri, item version, embargo) and record the change,
+    as *actor* (the token's name). A correction's translations follow the new text: those of
+    changed segments become stale, unchanged ones keep theirs."""
     row, changed = articles.save(session, ingested.article, ingested.source)
     dropped, facts_changed = _prune_facts(session, row, ingested.article)
+    if changed and outcome == "corrected":
+        _follow_text(session, row, ingested.article)
     for name, value in identity.items():
         if getattr(row, name) != value:
             setattr(row, name, value)
             changed = True
     changed = changed or facts_changed
     if changed:
-        articles.record(session, row, "ingest", "ingest", {"dropped_facts": dropped})
+        articles.record(session, row, actor, "ingest", {"dropped_facts": dropped})
     elif outcome == "corrected":
         outcome = "unchanged"
     return IngestResult(
@@ -144,6 +151,19 @@ def _store(
         row.embargo,
         translation_status(session, row, ingested.article),
     )
+
+
+def _follow_text(session: Session, row: ArticleRow, article: Article) -> None:
+    """Merge each stored translation memory with the corrected article (``update_catalog``):
+    a changed segment's translation turns stale (kept as a draft for the desk), a new one is
+    untranslated, a segment no longer in the text obsolete; unchanged segments keep theirs."""
+    document = facts.load_document(session, row.id)
+    extra = build_facts(document, article, row.slug).segments() if document else ()
+    for language in SUPPORTED_LANGUAGES:
+        catalog = catalogs.load_catalog(session, row.id, language)
+        if language != article.language and catalog is not None:
+            merged = update_catalog(catalog, article, language, extra)
+            catalogs.save_catalog(session, row.id, language, merged)
 
 
 def _write_first(session: Session) -> None:
@@ -233,12 +253,12 @@ def _slug_for(session: Session, item: WireItem, wanted: str | None, derived: str
 
 
 def ingest_item(
-    database: Database, item: WireItem, editorial: Editorial, zone: ZoneInfo
+    database: Database, item: WireItem, editorial: Editorial, zone: ZoneInfo, actor: str = "ingest"
 ) -> IngestResult:
     """Store one agency item (or wire copy) as an article, in one transaction; Refused when
     it cannot be, and then nothing is written."""
     if item.pubstatus == "canceled":
-        return _kill_item(database, item)
+        return _kill_item(database, item, actor)
     language = item_language(item, editorial.language)
     day, published_at, modified_at = item_times(item, editorial.published, zone)
     headline = item.headline or editorial.headline
@@ -305,10 +325,82 @@ def ingest_item(
         else:
             ingested = build(slug, existing)
         identity = {"uri": item.uri, "item_version": item.version, "embargo": embargo}
-        return _store(session, ingested, identity, "created" if row is None else "corrected")
+        outcome: Outcome = "created" if row is None else "corrected"
+        return _store(session, ingested, identity, outcome, actor)
 
 
-def _kill_item(database: Database, item: WireItem) -> IngestResult:
+class Conflict(Exception):
+    """The article changed since the version the correction was made against (412)."""
+
+
+def correct_item(
+    database: Database,
+    slug: str,
+    seen: int,
+    item: WireItem,
+    editorial: Editorial,
+    zone: ZoneInfo,
+    actor: str,
+) -> IngestResult:
+    """Correct article *slug* with *item* (any format), as a person does: against the change
+    number *seen* (the one its ETag was of), whatever the item's version says. Conflict when
+    the article changed since; Refused when the item cannot be used or is another article's."""
+    if item.pubstatus == "canceled":
+        raise Refused(422, "pubstatus", "a kill is DELETE /api/v1/articles/<slug>")
+    with database.write() as session:
+        _write_first(session)
+        row = articles.find(session, slug)
+        if row is None:
+            raise Refused(404, "slug", f"no article {slug!r}")
+        if row.seq != seen:
+            raise Conflict(slug)
+        if item.uri is not None:
+            holder = articles.find_item(session, item.uri)
+            if holder is not None and holder.id != row.id:
+                raise Refused(409, "uri", f"the item {item.uri!r} is the article {holder.slug!r}")
+        existing = articles.load(session, row)
+        language = item_language(item, editorial.language or existing.language)
+        day, published_at, modified_at = item_times(
+            item, editorial.published or existing.published.isoformat(), zone
+        )
+        headline = item.headline or editorial.headline
+        fields = {
+            key: value
+            for key, value in {
+                "headline": headline,
+                "standfirst": item.standfirst or editorial.standfirst,
+                "dateline": (item.dateline or "").rstrip(" -–—") or editorial.dateline,
+                "published": day,
+                "language": language,
+                "publisher": editorial.publisher,
+            }.items()
+            if value
+        }
+        try:
+            ingested = ingest(
+                item.source,
+                slug,
+                existing,
+                story=item.story,
+                published_at=published_at or row.published_at,
+                modified_at=modified_at or existing.modified_at,
+                **fields,
+            )
+        except IngestError as error:
+            raise Refused(422, error.field, str(error)) from error
+        if modified_at is None and replace(ingested.article, version=existing.version) != existing:
+            # The text changed and the item gives no time for it: the correction's own.
+            now = datetime.now(UTC)
+            ingested = replace(ingested, article=replace(ingested.article, modified_at=now))
+        identity = {
+            "uri": item.uri or row.uri,
+            "item_version": item.version if item.version is not None else row.item_version,
+            "embargo": editorial.embargo or item.embargoed or row.embargo,
+        }
+        return _store(session, ingested, identity, "corrected", actor)
+
+
+def _kill_item(database: Database, item: WireItem, actor: str) -> IngestResult:
     """A canceled item is the agency's kill: the article it names is killed (410 for readers
     from now on); again, nothing changes."""
     if item.uri is None:
@@ -320,7 +412,7 @@ def _kill_item(database: Database, item: WireItem) -> IngestResult:
             raise Refused(404, "uri", f"no article holds the item {item.uri!r}")
         changed = row.killed is None
         if changed:
-            articles.kill(session, row, "ingest")
+            articles.kill(session, row, actor)
         return IngestResult(
             None, changed, (), "killed", row.slug, row.version, row.item_version, row.embargo
         )

@@ -30,7 +30,8 @@ def check_partial_date(iso: str, precision: str) -> None:
     """Raise ValidationError unless *iso* is a real date written to *precision*."""
     parts = iso.split("-")
     wanted = _ISO_BY_PRECISION.get(precision, 2)  # early/mid/late-month: a month
-    if len(parts) != wanted or not all(p.isdigit() for p in parts):
+    # ASCII digits only: str.isdigit() also takes "³" or "٣", which int() refuses.
+    if len(parts) != wanted or not all(p.isascii() and p.isdigit() for p in parts):
         raise ValidationError(f"{iso!r} is not a {precision} date (YYYY[-MM[-DD]]).", "date")
     numbers = [int(p) for p in parts] + [1, 1]
     try:

@@ -84,13 +84,24 @@ def drain_declared(environ: dict[str, Any], limit: int) -> None:
 
 
 def larger_bodies(app: Flask, path: str, setting: str) -> None:
-    """Hold bodies sent to *path* to the setting *setting* instead of MAX_CONTENT_LENGTH."""
+    """Hold bodies sent to *path* (or under it, when it ends with ``/*``) to the setting
+    *setting* instead of MAX_CONTENT_LENGTH."""
     app.extensions["depeche.body_limits"][path] = setting
 
 
 def body_limit(path: str, config: Mapping[str, Any], limits: Mapping[str, str]) -> int | None:
     """The largest body a request to *path* may have (None: no limit)."""
-    limit = config.get(limits.get(path, "MAX_CONTENT_LENGTH"))
+    setting = limits.get(path)
+    if setting is None:
+        setting = next(
+            (
+                found
+                for prefix, found in limits.items()
+                if prefix.endswith("/*") and path.startswith(prefix[:-1])
+            ),
+            "MAX_CONTENT_LENGTH",
+        )
+    limit = config.get(setting)
     return None if limit is None else int(limit)
 
 
