@@ -98,6 +98,9 @@ def test_a_correction_changes_the_text_and_the_version_and_keeps_unchanged_trans
     # Its old translation is kept as a draft for the desk, marked stale (never shown).
     assert _status_of(french, CORRECTED) == "stale"
     assert english["updated"]["time"] > english["published"]["date"]
+    page = desk.client.get(f"/en/articles/{SLUG}").get_data(as_text=True)
+    assert f'"dateModified": "{english["updated"]["time"]}"' in page  # the JSON-LD says it too
+    assert CORRECTED in page
 
 
 def test_a_correction_is_in_the_history_under_the_tokens_name(desk: Desk) -> None:
@@ -126,3 +129,17 @@ def test_a_killed_or_unknown_article_cannot_be_corrected(desk: Desk) -> None:
 
 def test_a_correction_needs_a_publish_token(desk: Desk, make_app: Callable[..., Flask]) -> None:
     assert desk.client.put(ARTICLE, data=b"x", headers={"Content-Type": TEXT}).status_code == 401
+
+
+def test_a_correction_takes_items_as_large_as_the_ingest_does(desk: Desk) -> None:
+    """Over MAX_CONTENT_LENGTH (64 KiB), under MAX_INGEST_BYTES: taken; over that: 413."""
+    filler = "\n\n".join(
+        f"The mission's convoy number {n} reached the camp in the afternoon, officials said."
+        for n in range(1_000)
+    )
+    body = WIRE.replace("With AFP", filler + "\n\nWith AFP")
+    assert 64 * 1024 < len(body.encode()) < 1024 * 1024
+    taken = desk.put(body, desk.etag())
+    assert taken.status_code == 200, taken.get_json()
+    refused = desk.put(body * 20, desk.etag())
+    assert refused.status_code == 413

@@ -131,7 +131,7 @@ def test_pages_and_scripts_send_no_cors_headers(client: FlaskClient, url: str) -
     ("url", "methods"),
     [
         ("/api/v1/articles", "GET, HEAD, OPTIONS"),
-        (f"/api/v1/articles/{SLUG}", "DELETE, GET, HEAD, OPTIONS"),
+        (f"/api/v1/articles/{SLUG}", "DELETE, GET, HEAD, OPTIONS, PUT"),
         (OEMBED, "GET, HEAD, OPTIONS"),
     ],
 )

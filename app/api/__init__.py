@@ -29,7 +29,10 @@ class DepecheApi(Api):  # type: ignore[misc]
 def _check_request() -> None:
     """Refuse what the API cannot answer before any view runs: 413, 400 and 406."""
     limit = body_limit(
-        request.path, current_app.config, current_app.extensions["depeche.body_limits"]
+        request.path,
+        current_app.config,
+        current_app.extensions["depeche.body_limits"],
+        request.method,
     )
     if limit is not None and request.content_length is not None and request.content_length > limit:
         abort(

@@ -202,7 +202,7 @@ class Ingest(MethodView):
 def init_app(app: Flask) -> None:
     larger_bodies(app, PATH, "MAX_INGEST_BYTES")
     # Corrections (PUT /api/v1/articles/<slug>) take the same items.
-    larger_bodies(app, "/api/v1/articles/*", "MAX_INGEST_BYTES")
+    larger_bodies(app, "PUT /api/v1/articles/*", "MAX_INGEST_BYTES")
 
 
 __all__ = [

@@ -84,24 +84,28 @@ def drain_declared(environ: dict[str, Any], limit: int) -> None:
 
 
 def larger_bodies(app: Flask, path: str, setting: str) -> None:
-    """Hold bodies sent to *path* (or under it, when it ends with ``/*``) to the setting
-    *setting* instead of MAX_CONTENT_LENGTH."""
+    """Hold bodies sent to *path* to the setting *setting* instead of MAX_CONTENT_LENGTH.
+    *path* may be ``METHOD /prefix/*``: that method, on any path under the prefix."""
     app.extensions["depeche.body_limits"][path] = setting
 
 
-def body_limit(path: str, config: Mapping[str, Any], limits: Mapping[str, str]) -> int | None:
-    """The largest body a request to *path* may have (None: no limit)."""
-    setting = limits.get(path)
-    if setting is None:
-        setting = next(
-            (
-                found
-                for prefix, found in limits.items()
-                if prefix.endswith("/*") and path.startswith(prefix[:-1])
-            ),
-            "MAX_CONTENT_LENGTH",
-        )
-    limit = config.get(setting)
+def _setting(method: str, path: str, limits: Mapping[str, str]) -> str | None:
+    """The setting that holds a *method* request to *path*, when it is not MAX_CONTENT_LENGTH."""
+    found = limits.get(path)
+    if found is not None:
+        return found
+    for key, setting in limits.items():
+        wanted, _, prefix = key.partition(" ")
+        if prefix.endswith("/*") and wanted == method and path.startswith(prefix[:-1]):
+            return setting
+    return None
+
+
+def body_limit(
+    path: str, config: Mapping[str, Any], limits: Mapping[str, str], method: str = "GET"
+) -> int | None:
+    """The largest body a *method* request to *path* may have (None: no limit)."""
+    limit = config.get(_setting(method, path, limits) or "MAX_CONTENT_LENGTH")
     return None if limit is None else int(limit)
 
 
@@ -116,7 +120,12 @@ class BoundedBody:
         self.limits = limits if limits is not None else {}
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        limit = body_limit(environ.get("PATH_INFO", ""), self.config, self.limits)
+        limit = body_limit(
+            environ.get("PATH_INFO", ""),
+            self.config,
+            self.limits,
+            environ.get("REQUEST_METHOD", "GET"),
+        )
         if limit is not None and _streamed(environ):
             buffer_body(environ, limit)
         elif limit is not None:
@@ -132,5 +141,7 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _own_limit() -> None:
         # Flask reads a body up to MAX_CONTENT_LENGTH: a route with a larger one says so.
-        if request.path in limits:
-            request.max_content_length = body_limit(request.path, app.config, limits)
+        if _setting(request.method, request.path, limits) is not None:
+            request.max_content_length = body_limit(
+                request.path, app.config, limits, request.method
+            )
