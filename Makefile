@@ -53,8 +53,9 @@ locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po .venv/.sync
 # process alone, which stops its workers. A worker still importing the app when the stop comes
 # misses it (it runs the signal handler it inherited from the main process): granian kills it
 # after STOP_TIMEOUT seconds, which also bounds how long running requests may take to finish.
-# The job consumer (its own group too) gets a TERM once granian is gone, and 5 s to finish the
-# job it runs (which is idempotent: lost, it runs again) before its group is killed.
+# Should granian outlive a stop by STOP_TIMEOUT + 3 s, its group is killed. The job consumer
+# (its own group too) gets a TERM once granian is gone, and 5 s to finish the job it runs (which
+# is idempotent: lost, it runs again) before its group is killed.
 # The job consumer (machine translation) runs beside granian, in a process group of its own as
 # well, and gets the same TERM: huey stops at once on it (a job it interrupts is queued again
 # when a consumer starts), and the shell waits for both.
@@ -69,8 +70,11 @@ run: setup
 	  --workers $(WORKERS) --blocking-threads $(THREADS) \
 	  --workers-kill-timeout $(STOP_TIMEOUT) "app.wsgi:app" & pid=$$!; set +m; \
 	[ -z "$$stop" ] || kill -TERM $$pid $$jobs; \
+	wait $$pid; status=$$?; n=0; \
+	while kill -0 $$pid 2>/dev/null; do \
+	  [ -z "$$stop" ] || [ $$n -lt $$(( ($(STOP_TIMEOUT) + 3) * 10 )) ] || kill -KILL -- -$$pid 2>/dev/null; \
+	  sleep 0.1; n=$$((n + 1)); done; \
 	wait $$pid; status=$$?; \
-	while kill -0 $$pid 2>/dev/null; do wait $$pid; status=$$?; done; \
 	kill -TERM $$jobs 2>/dev/null; \
 	for _ in $$(seq 50); do kill -0 $$jobs 2>/dev/null || break; sleep 0.1; done; \
 	kill -KILL -- -$$jobs 2>/dev/null; wait $$jobs 2>/dev/null; \
