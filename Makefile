@@ -48,37 +48,23 @@ locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po .venv/.sync
 # folder (prometheus-client multiprocess mode).
 # Ctrl-C signals the whole foreground process group. granian's workers were in it, and a worker
 # signalled by the terminal and then by granian could wait forever ("Shutting down" in about two
-# runs of three; granian 2.8.7 and 2.8.9 alike, also with a bare Flask app). So granian gets a
-# process group of its own (`set -m`), and this shell hands an INT, TERM or HUP to granian's main
-# process alone, which stops its workers. A worker still importing the app when the stop comes
-# misses it (it runs the signal handler it inherited from the main process): granian kills it
-# after STOP_TIMEOUT seconds, which also bounds how long running requests may take to finish.
-# Should granian outlive a stop by STOP_TIMEOUT + 3 s, its group is killed. The job consumer
-# (its own group too) gets a TERM once granian is gone, and 5 s to finish the job it runs (which
-# is idempotent: lost, it runs again) before its group is killed.
-# The job consumer (machine translation) runs beside granian, in a process group of its own as
-# well, and gets the same TERM: huey stops at once on it (a job it interrupts is queued again
-# when a consumer starts), and the shell waits for both.
+# runs of three; granian 2.8.7 and 2.8.9 alike, also with a bare Flask app). So granian, and the
+# job consumer beside it, get process groups of their own, and scripts/serve (which the recipe
+# becomes, `exec`) hands an INT, TERM or HUP to granian's main process alone, which stops its
+# workers, then a TERM to the consumer. Its handlers are set before either starts: a signal is
+# never missed (a shell's trap around `set -m` and `wait` missed one now and then). A worker
+# still importing the app when the stop comes misses it (it runs the signal handler it inherited
+# from the main process): granian kills it after STOP_TIMEOUT seconds, which also bounds how long
+# running requests may take to finish; a granian still there STOP_TIMEOUT + 3 s after the stop
+# is killed, and so is a consumer still there 5 s after granian (its jobs are idempotent).
+# Workers add up their metrics in a fresh folder (prometheus-client multiprocess mode).
 STOP_TIMEOUT ?= 2
 run: setup
 	.venv/bin/depeche db upgrade
 	.venv/bin/depeche import --if-empty
-	metrics=$$(mktemp -d); export PROMETHEUS_MULTIPROC_DIR=$$metrics; stop=; pid=; jobs=; \
-	trap 'stop=1; for p in $$pid $$jobs; do kill -TERM $$p 2>/dev/null; done' INT TERM HUP; \
-	set -m; .venv/bin/depeche jobs worker & jobs=$$!; \
-	.venv/bin/granian --interface wsgi --host $(HOST) --port $(PORT) \
-	  --workers $(WORKERS) --blocking-threads $(THREADS) \
-	  --workers-kill-timeout $(STOP_TIMEOUT) "app.wsgi:app" & pid=$$!; set +m; \
-	[ -z "$$stop" ] || kill -TERM $$pid $$jobs; \
-	wait $$pid; status=$$?; n=0; \
-	while kill -0 $$pid 2>/dev/null; do \
-	  [ -z "$$stop" ] || [ $$n -lt $$(( ($(STOP_TIMEOUT) + 3) * 10 )) ] || kill -KILL -- -$$pid 2>/dev/null; \
-	  sleep 0.1; n=$$((n + 1)); done; \
-	wait $$pid; status=$$?; \
-	kill -TERM $$jobs 2>/dev/null; \
-	for _ in $$(seq 50); do kill -0 $$jobs 2>/dev/null || break; sleep 0.1; done; \
-	kill -KILL -- -$$jobs 2>/dev/null; wait $$jobs 2>/dev/null; \
-	rm -rf "$$metrics"; exit $$status
+	exec $(PY) scripts/serve $(STOP_TIMEOUT) -- .venv/bin/granian --interface wsgi \
+	  --host $(HOST) --port $(PORT) --workers $(WORKERS) --blocking-threads $(THREADS) \
+	  --workers-kill-timeout $(STOP_TIMEOUT) "app.wsgi:app" -- .venv/bin/depeche jobs worker
 
 lint: .venv/.synced
 	.venv/bin/ruff check app tests bench scripts

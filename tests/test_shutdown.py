@@ -25,7 +25,9 @@ from tests.granian import free_port
 
 #: The Makefile's STOP_TIMEOUT (2 s), and room for a busy machine.
 STOP_WITHIN = 10.0
-PIDS = re.compile(r"(?:main PID|worker-\d+ with PID): (\d+)")
+PIDS = re.compile(
+    r"(?:main PID|worker-\d+ with PID): (\d+)|Huey consumer started with .*?PID (\d+)"
+)
 
 
 @dataclass
@@ -35,8 +37,9 @@ class Run:
     log: Path
 
     def pids(self) -> list[int]:
-        """granian's main process and its workers, as its log names them."""
-        return [int(pid) for pid in PIDS.findall(self.log.read_text(errors="replace"))]
+        """granian's main process and its workers, and the job consumer, as their logs name them."""
+        found = PIDS.findall(self.log.read_text(errors="replace"))
+        return [int(granian or consumer) for granian, consumer in found]
 
     def wait_until_serving(self) -> None:
         deadline = time.monotonic() + 60
