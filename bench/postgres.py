@@ -22,7 +22,6 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,28 +31,24 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from run import HOST, ROUNDS, BenchError, free_port, machine, start, stop, wait_ready, wrk  # noqa: E402
 from scale import (  # noqa: E402
     ARTICLE,
-    CHUNK,
     IMPORT_FOLDERS,
     PAGE,
     PAGE_SIZE,
-    PER_DAY,
     Imported,
     InProcess,
     SeedRows,
-    _copy,
     change_lag,
     fill,
     import_throughput,
     in_process,
     seed_rows,
-    slug,
+    write_rows,
     write_section,
 )
-from sqlalchemy import create_engine, insert, text, update  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
 
 from app.store.database import Database  # noqa: E402
 from app.store.migrate import upgrade  # noqa: E402
-from app.store.models import Base  # noqa: E402
 from app.store.notify import APPLICATION_NAME  # noqa: E402
 from tests.postgres import PostgresServer  # noqa: E402
 
@@ -73,60 +68,11 @@ def fill_postgres(url: str, count: int, seed: SeedRows) -> float:
         upgrade(database)
     finally:
         database.dispose()
-    tables = Base.metadata.tables
-    published = seed.article["published"]
-    now = datetime.now(UTC)
-    own: dict[str, list[dict[str, Any]]] = {
-        "segments": [{**s, "article_id": 1} for s in seed.segments],
-        "catalogs": [{"article_id": 1, "language": "fr", "header": seed.header}],
-        "translations": [{**t, "article_id": 1, "language": "fr"} for t in seed.translations],
-        "facts": [{**f, "article_id": 1} for f in seed.facts],
-    }
     engine = create_engine(url)
     started = time.perf_counter()
     with engine.connect() as conn:
-        for first in range(1, count + 1, CHUNK):
-            ids = range(first, min(first + CHUNK, count + 1))
-            with conn.begin():
-                conn.execute(
-                    insert(tables["articles"]),
-                    [
-                        {
-                            **seed.article,
-                            "id": n,
-                            "slug": slug(n),
-                            "published": published - timedelta(days=(n - 1) // PER_DAY),
-                            "version": 1,
-                            "seq": n,
-                            "created": now,
-                            "updated": now,
-                        }
-                        for n in ids
-                    ],
-                )
-                conn.execute(
-                    insert(tables["revisions"]),
-                    [
-                        {
-                            "article_id": n,
-                            "version_before": 0,
-                            "version_after": 1,
-                            "at": now,
-                            "actor": "import",
-                            "action": "import",
-                            "detail": {},
-                        }
-                        for n in ids
-                    ],
-                )
-                if first == 1:
-                    for name, batch in own.items():
-                        conn.execute(insert(tables[name]), batch)
-                for name in own:
-                    _copy(conn, tables[name], max(first, 2), ids[-1])
+        write_rows(conn, count, seed)
         with conn.begin():
-            state = tables["store_state"]
-            conn.execute(update(state).where(state.c.id == 1).values(seq=count))
             for table in ("articles", "revisions", "translations"):
                 conn.execute(
                     text(

@@ -142,6 +142,25 @@ def fill(path: Path, count: int, seed: SeedRows) -> Filled:
         upgrade(database)
     finally:
         database.dispose()
+    # A plain engine: no reader is there yet and a failed fill is thrown away, so no journal
+    # and no fsync; WAL (the app's mode) is turned back on at the end.
+    engine = create_engine(url)
+    started = time.perf_counter()
+    with engine.connect() as conn:
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", "temp_store=MEMORY"):
+            conn.exec_driver_sql(f"PRAGMA {pragma}")
+        conn.exec_driver_sql("PRAGMA cache_size=-262144")
+        conn.commit()
+        rows = write_rows(conn, count, seed)
+        conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+        conn.commit()
+    engine.dispose()
+    return Filled(url, count, rows, time.perf_counter() - started, path.stat().st_size)
+
+
+def write_rows(conn: Any, count: int, seed: SeedRows) -> int:
+    """*count* articles with the seed's rows on the open connection *conn* (any engine), in
+    chunks of one transaction each, and the change number set to *count*; the rows written."""
     tables = Base.metadata.tables
     published: date = seed.article["published"]
     now = datetime.now(UTC)
@@ -154,63 +173,52 @@ def fill(path: Path, count: int, seed: SeedRows) -> Filled:
         ],
         "facts": [{**f, "article_id": 1} for f in seed.facts],
     }
-    # A plain engine: no reader is there yet and a failed fill is thrown away, so no journal
-    # and no fsync; WAL (the app's mode) is turned back on at the end.
-    engine = create_engine(url)
-    started, rows = time.perf_counter(), 0
-    with engine.connect() as conn:
-        for pragma in ("journal_mode=OFF", "synchronous=OFF", "temp_store=MEMORY"):
-            conn.exec_driver_sql(f"PRAGMA {pragma}")
-        conn.exec_driver_sql("PRAGMA cache_size=-262144")
-        conn.commit()
-        for first in range(1, count + 1, CHUNK):
-            ids = range(first, min(first + CHUNK, count + 1))
-            with conn.begin():
-                conn.execute(
-                    insert(tables["articles"]),
-                    [
-                        {
-                            **seed.article,
-                            "id": n,
-                            "slug": slug(n),
-                            "published": published - timedelta(days=(n - 1) // PER_DAY),
-                            "version": 1,
-                            "seq": n,
-                            "created": now,
-                            "updated": now,
-                        }
-                        for n in ids
-                    ],
-                )
-                conn.execute(
-                    insert(tables["revisions"]),
-                    [
-                        {
-                            "article_id": n,
-                            "version_before": 0,
-                            "version_after": 1,
-                            "at": now,
-                            "actor": "import",
-                            "action": "import",
-                            "detail": {},
-                        }
-                        for n in ids
-                    ],
-                )
-                rows += 2 * len(ids)
-                if first == 1:
-                    for name, batch in own.items():
-                        conn.execute(insert(tables[name]), batch)
-                        rows += len(batch)
-                for name, batch in own.items():
-                    rows += _copy(conn, tables[name], max(first, 2), ids[-1]) * len(batch)
+    rows = 0
+    for first in range(1, count + 1, CHUNK):
+        ids = range(first, min(first + CHUNK, count + 1))
         with conn.begin():
-            state = tables["store_state"]
-            conn.execute(update(state).where(state.c.id == 1).values(seq=count))
-        conn.exec_driver_sql("PRAGMA journal_mode=WAL")
-        conn.commit()
-    engine.dispose()
-    return Filled(url, count, rows, time.perf_counter() - started, path.stat().st_size)
+            conn.execute(
+                insert(tables["articles"]),
+                [
+                    {
+                        **seed.article,
+                        "id": n,
+                        "slug": slug(n),
+                        "published": published - timedelta(days=(n - 1) // PER_DAY),
+                        "version": 1,
+                        "seq": n,
+                        "created": now,
+                        "updated": now,
+                    }
+                    for n in ids
+                ],
+            )
+            conn.execute(
+                insert(tables["revisions"]),
+                [
+                    {
+                        "article_id": n,
+                        "version_before": 0,
+                        "version_after": 1,
+                        "at": now,
+                        "actor": "import",
+                        "action": "import",
+                        "detail": {},
+                    }
+                    for n in ids
+                ],
+            )
+            rows += 2 * len(ids)
+            if first == 1:
+                for name, batch in own.items():
+                    conn.execute(insert(tables[name]), batch)
+                    rows += len(batch)
+            for name, batch in own.items():
+                rows += _copy(conn, tables[name], max(first, 2), ids[-1]) * len(batch)
+    with conn.begin():
+        state = tables["store_state"]
+        conn.execute(update(state).where(state.c.id == 1).values(seq=count))
+    return rows
 
 
 def _copy(conn: Any, table: Any, low: int, high: int) -> int:
