@@ -25,8 +25,9 @@ from app.api.ingest import (
 )
 from app.auth import bearer
 from app.clock import newsroom_zone
+from app.exchange.corrections import Conflict, correct_item
 from app.exchange.formats import FormatError, parse_item
-from app.exchange.ingest import Conflict, Refused, correct_item, refused_format
+from app.exchange.ingest import Refused, refused_format
 from app.jobs import queue_translations
 from app.publication import live_version, publication
 from app.store import database

@@ -9,8 +9,8 @@ the same article. Wire copy without a uri is known by its slug, as it always was
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -117,7 +117,7 @@ def translation_status(session: Session, row: ArticleRow, article: Article) -> d
     return status
 
 
-def _store(
+def store_ingested(
     session: Session,
     ingested: Ingested,
     identity: dict[str, Any],
@@ -166,7 +166,7 @@ def _follow_text(session: Session, row: ArticleRow, article: Article) -> None:
             catalogs.save_catalog(session, row.id, language, merged)
 
 
-def _write_first(session: Session) -> None:
+def write_first(session: Session) -> None:
     """Take the store's write lock before reading anything. Two publishers that both read,
     then write, would race: SQLite refuses the second writer at once ("database is locked",
     its snapshot is stale) and two new items could both find their uri free. A no-op write
@@ -180,12 +180,14 @@ def ingest_wire(
 ) -> IngestResult:
     """Ingest wire copy *raw* as article *slug*, in one transaction (``depeche ingest``)."""
     with database.write() as session:
-        _write_first(session)
+        write_first(session)
         row = articles.find(session, slug)
         existing = articles.load(session, row) if row is not None else None
         ingested = ingest(raw, slug, existing, **fields)
         identity = {"embargo": embargo} if embargo is not None or row is None else {}
-        return _store(session, ingested, identity, "created" if row is None else "corrected")
+        return store_ingested(
+            session, ingested, identity, "created" if row is None else "corrected"
+        )
 
 
 def item_language(item: WireItem, given: str | None) -> str:
@@ -297,7 +299,7 @@ def ingest_item(
     except Refused as refused:
         prepared = refused  # a correction may still have what it lacks from the stored one
     with database.write() as session:
-        _write_first(session)
+        write_first(session)
         row = articles.find_item(session, item.uri) if item.uri is not None else None
         if row is None:
             slug = _slug_for(session, item, editorial.slug, derived)
@@ -326,78 +328,7 @@ def ingest_item(
             ingested = build(slug, existing)
         identity = {"uri": item.uri, "item_version": item.version, "embargo": embargo}
         outcome: Outcome = "created" if row is None else "corrected"
-        return _store(session, ingested, identity, outcome, actor)
-
-
-class Conflict(Exception):
-    """The article changed since the version the correction was made against (412)."""
-
-
-def correct_item(
-    database: Database,
-    slug: str,
-    seen: int,
-    item: WireItem,
-    editorial: Editorial,
-    zone: ZoneInfo,
-    actor: str,
-) -> IngestResult:
-    """Correct article *slug* with *item* (any format), as a person does: against the change
-    number *seen* (the one its ETag was of), whatever the item's version says. Conflict when
-    the article changed since; Refused when the item cannot be used or is another article's."""
-    if item.pubstatus == "canceled":
-        raise Refused(422, "pubstatus", "a kill is DELETE /api/v1/articles/<slug>")
-    with database.write() as session:
-        _write_first(session)
-        row = articles.find(session, slug)
-        if row is None:
-            raise Refused(404, "slug", f"no article {slug!r}")
-        if row.seq != seen:
-            raise Conflict(slug)
-        if item.uri is not None:
-            holder = articles.find_item(session, item.uri)
-            if holder is not None and holder.id != row.id:
-                raise Refused(409, "uri", f"the item {item.uri!r} is the article {holder.slug!r}")
-        existing = articles.load(session, row)
-        language = item_language(item, editorial.language or existing.language)
-        day, published_at, modified_at = item_times(
-            item, editorial.published or existing.published.isoformat(), zone
-        )
-        headline = item.headline or editorial.headline
-        fields = {
-            key: value
-            for key, value in {
-                "headline": headline,
-                "standfirst": item.standfirst or editorial.standfirst,
-                "dateline": (item.dateline or "").rstrip(" -–—") or editorial.dateline,
-                "published": day,
-                "language": language,
-                "publisher": editorial.publisher,
-            }.items()
-            if value
-        }
-        try:
-            ingested = ingest(
-                item.source,
-                slug,
-                existing,
-                story=item.story,
-                published_at=published_at or row.published_at,
-                modified_at=modified_at or existing.modified_at,
-                **fields,
-            )
-        except IngestError as error:
-            raise Refused(422, error.field, str(error)) from error
-        if modified_at is None and replace(ingested.article, version=existing.version) != existing:
-            # The text changed and the item gives no time for it: the correction's own.
-            now = datetime.now(UTC)
-            ingested = replace(ingested, article=replace(ingested.article, modified_at=now))
-        identity = {
-            "uri": item.uri or row.uri,
-            "item_version": item.version if item.version is not None else row.item_version,
-            "embargo": editorial.embargo or item.embargoed or row.embargo,
-        }
-        return _store(session, ingested, identity, "corrected", actor)
+        return store_ingested(session, ingested, identity, outcome, actor)
 
 
 def _kill_item(database: Database, item: WireItem, actor: str) -> IngestResult:
@@ -406,7 +337,7 @@ def _kill_item(database: Database, item: WireItem, actor: str) -> IngestResult:
     if item.uri is None:
         raise Refused(422, "pubstatus", "a canceled item must name the item it cancels (its uri)")
     with database.write() as session:
-        _write_first(session)
+        write_first(session)
         row = articles.find_item(session, item.uri)
         if row is None:
             raise Refused(404, "uri", f"no article holds the item {item.uri!r}")
