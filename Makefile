@@ -76,18 +76,19 @@ typecheck: .venv/.synced
 
 # Debian packages the tests drive: Chromium for tests/browser (never `playwright install`, which
 # downloads a build), fonts with stable metrics, nginx for the scale-out test, wrk for the short
-# soak, gettext's msgfmt for the catalog check, redis-server for the job queue on Redis,
-# PostgreSQL for the second run of the suite (tests/postgres.py starts a throwaway server of its
-# own). A test whose tool is missing fails, naming it. A temporary policy-rc.d keeps apt from
-# starting nginx as a service on port 80, and PostgreSQL's default cluster on 5432.
+# soak, gettext's msgfmt for the catalog check, redis-server for the job queue on Redis, curl for
+# bodies over HTTP/2, PostgreSQL for the second run of the suite (tests/postgres.py starts a
+# throwaway server of its own). A test whose tool is missing fails, naming it. A temporary
+# policy-rc.d keeps apt from starting nginx as a service on port 80, and PostgreSQL's default
+# cluster on 5432.
 TEST_TOOLS := /usr/bin/chromium /usr/sbin/nginx /usr/bin/wrk /usr/bin/msgfmt /usr/bin/redis-server \
-  /usr/bin/pg_ctlcluster
+  /usr/bin/pg_ctlcluster /usr/bin/curl
 $(TEST_TOOLS) &:
 	apt-get update -qq
 	if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; \
 	  chmod 755 /usr/sbin/policy-rc.d; trap 'rm -f /usr/sbin/policy-rc.d' EXIT; fi; \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	  chromium fonts-dejavu-core nginx wrk gettext redis-server postgresql
+	  chromium fonts-dejavu-core nginx wrk gettext redis-server postgresql curl
 
 # The whole suite on SQLite, then every test that reaches the store again on PostgreSQL.
 pytest: setup | $(TEST_TOOLS)

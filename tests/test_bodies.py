@@ -151,14 +151,13 @@ def test_a_body_with_content_length_is_unchanged_under_granian(server: int) -> N
     assert answer == (200, {"translatedText": "Kidal"})
 
 
-@pytest.mark.skipif(shutil.which("curl") is None, reason="curl speaks HTTP/2; the stdlib does not")
 @pytest.mark.parametrize(("padding", "status"), [(LIMIT, 413), (100, 200)])
 def test_granian_holds_an_http2_body_without_length_to_the_limit(
-    server: int, padding: int, status: int
+    server: int, curl: str, padding: int, status: int
 ) -> None:
     # HTTP/2 has no chunked encoding: a body streamed from stdin comes with no length at all.
     found = subprocess.run(
-        ["curl", "-s", "--http2-prior-knowledge", "-T", "-", "-X", "POST", "-o", "/dev/null"]
+        [curl, "-s", "--http2-prior-knowledge", "-T", "-", "-X", "POST", "-o", "/dev/null"]
         + ["-H", "Content-Type: application/json", "-w", "%{http_version} %{http_code}"]
         + [f"http://127.0.0.1:{server}/api/v1/translate"],
         input=translate_json(padding),
@@ -167,6 +166,15 @@ def test_granian_holds_an_http2_body_without_length_to_the_limit(
         check=False,
     )
     assert found.stdout.decode() == f"2 {status}"
+
+
+@pytest.fixture(scope="module")
+def curl() -> str:
+    """curl speaks HTTP/2, the stdlib does not; make test installs it, and without it these fail."""
+    found = shutil.which("curl")
+    if found is None:
+        pytest.fail("curl is missing: apt-get install curl (make test installs it)")
+    return found
 
 
 def post_sized(port: int, body: bytes) -> tuple[int, int]:
@@ -191,9 +199,8 @@ def test_granian_delivers_the_413_for_a_declared_body_a_little_over_the_limit(
     assert found == [(413, 200)] * 10
 
 
-@pytest.mark.skipif(shutil.which("curl") is None, reason="curl speaks HTTP/2; the stdlib does not")
-def test_granian_delivers_the_413_for_a_declared_body_over_http2(server: int) -> None:
-    command = ["curl", "-s", "--http2-prior-knowledge", "--data-binary", "@-", "-o", "/dev/null"]
+def test_granian_delivers_the_413_for_a_declared_body_over_http2(server: int, curl: str) -> None:
+    command = [curl, "-s", "--http2-prior-knowledge", "--data-binary", "@-", "-o", "/dev/null"]
     command += ["-H", "Content-Type: application/json", "-w", "%{http_version} %{http_code}"]
     command += [f"http://127.0.0.1:{server}/api/v1/translate"]
     found = [
