@@ -1,13 +1,22 @@
-"""Concurrent writers of the store: they wait for each other, none is refused."""
+"""Concurrent writers of the store: they wait for each other, none is refused, and what they
+publish leaves other articles' remembered answers current."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode
+
+from flask import Flask
 
 from app.store.database import Database
 from app.store.migrate import upgrade
+from tests.conftest import DATA_DIR, SEED, SLUG
 from tests.store import drop, new_url
+from tests.test_ingest_api import EDITORIAL
+from tests.test_memo import memo_of
+from tests.tokens import bearer, issue_token
 
 WRITERS = 4
 WRITES = 25
@@ -48,3 +57,22 @@ def test_writers_of_two_processes_wait_for_each_other_and_none_is_refused(
         first.dispose()
         second.dispose()
         drop(url)
+
+
+def test_a_publish_leaves_the_hot_articles_remembered_answer_current(
+    make_app: Callable[..., Flask],
+) -> None:
+    # Publishing another article must not cost the hot one its memo entry: during a publish
+    # storm it keeps being answered from memory, without Flask and without the store.
+    app = make_app(DATA_DIR, RESPONSE_MEMO=True)
+    client = app.test_client()
+    hot = f"/api/v1/articles/{SLUG}"
+    assert client.get(hot).status_code == 200
+    memo = memo_of(app)
+    (key,) = [k for k in memo._entries if k[3] == hot]
+    headers = {**bearer(issue_token(app, "publish")), "Content-Type": "text/plain; charset=utf-8"}
+    for number in range(3):
+        query = urlencode({**EDITORIAL, "slug": f"another-{number}"})
+        response = client.post(f"/api/v1/ingest?{query}", data=SEED.read_bytes(), headers=headers)
+        assert response.status_code == 201
+    assert memo._current(memo._entries[key])
