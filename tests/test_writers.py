@@ -62,8 +62,8 @@ def test_writers_of_two_processes_wait_for_each_other_and_none_is_refused(
 def test_a_publish_leaves_the_hot_articles_remembered_answer_current(
     make_app: Callable[..., Flask],
 ) -> None:
-    # Publishing another article must not cost the hot one its memo entry: during a publish
-    # storm it keeps being answered from memory, without Flask and without the store.
+    # Publishing another article leaves the hot one's version (the stamp its memo entry is
+    # kept by) as it was: during a publish storm it is still answered from memory.
     app = make_app(DATA_DIR, RESPONSE_MEMO=True)
     client = app.test_client()
     hot = f"/api/v1/articles/{SLUG}"
