@@ -6,9 +6,10 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
-# Python threads per worker: 4 measured fastest on 2 vCPUs, and granian's default (hundreds)
-# costs ~50 MB of RSS per worker under load (docs/performance.md).
-THREADS ?= 4
+# Python threads per worker: 8, so that publishes waiting for the write lock never hold every
+# thread a read needs; granian's default (hundreds) costs ~50 MB of RSS per worker under load
+# (docs/performance.md, "Threads per worker" and "Publishing").
+THREADS ?= 8
 # Supported languages come from the one constant in app/i18n/locales.py.
 LANGUAGES = $(shell $(PY) -c "from app.i18n.locales import SUPPORTED_LANGUAGES as L; print(' '.join(L))")
 POT := locales/messages.pot

@@ -1,6 +1,6 @@
 """`make bench`: publishing through ``POST /api/v1/ingest`` under the production server.
 
-On a SQLite store holding the seed, granian (2 workers, 4 threads, as `make run`) is asked:
+On a SQLite store holding the seed, granian (2 workers, 8 threads, as `make run`) is asked:
 
 * publish latency — 8 concurrent publishers, each POSTing the seed's wire copy as a new slug
   over its own keep-alive connection, for ``BENCH_SECONDS``; p50 and p99, for the seed and for
@@ -33,7 +33,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from run import HOST, ROUNDS, BenchError, free_port, machine, start, stop, wait_ready  # noqa: E402
+from run import HOST, ROUNDS, THREADS, BenchError, free_port, machine, start, stop, wait_ready  # noqa: E402
 
 from app.auth import tokens  # noqa: E402
 from app.exchange.folders import article_folders, import_folder  # noqa: E402
@@ -169,7 +169,8 @@ def report(publishes: dict[str, Published], reads: Reads, seconds: int) -> str:
     lines = [
         HEADING,
         "",
-        f"`bench/ingest.py` (run by `make bench`), {machine()}: granian (2 workers, 4 threads) on",
+        f"`bench/ingest.py` (run by `make bench`), {machine()}: granian (2 workers, {THREADS} "
+        "threads) on",
         "SQLite with the seed, `POST /api/v1/ingest` of the seed's wire copy as a new slug each",
         f"time, {PUBLISHERS} publishers at once on keep-alive connections, {seconds} s per run.",
         "",

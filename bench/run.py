@@ -28,6 +28,8 @@ ROOT = BENCH.parent
 BIN = ROOT / ".venv" / "bin"
 HOST = "127.0.0.1"
 ROUNDS = 3
+#: Python threads per granian worker, as `make run` and the image (Makefile THREADS).
+THREADS = 8
 READY_TIMEOUT = 20.0
 ARTICLE, PAGE = PATHS[0], PATHS[3]
 
@@ -46,9 +48,10 @@ def free_port() -> int:
 def start(
     target: str, port: int, log: Path, *extra: str, env: dict[str, str] | None = None
 ) -> subprocess.Popen[bytes]:
-    """Launch granian (WSGI, 2 workers, 4 threads) on *port* in its own group, logging to *log*."""
+    """Launch granian (WSGI, 2 workers, THREADS threads) on *port* in its own group, logging to
+    *log*."""
     cmd = [str(BIN / "granian"), "--interface", "wsgi", "--workers", "2", "--host", HOST]
-    cmd += ["--blocking-threads", "4"]  # as `make run`
+    cmd += ["--blocking-threads", str(THREADS)]  # as `make run`
     cmd += ["--port", str(port), "--no-access-log", *extra, target]
     with log.open("wb") as out:
         return subprocess.Popen(

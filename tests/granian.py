@@ -38,7 +38,7 @@ def granian(log: Path, workers: int = 1, **env: str) -> Iterator[str]:
         "--workers",
         str(workers),
         "--blocking-threads",  # as `make run`
-        "4",
+        "8",
         "app.wsgi:app",
     ]
     with log.open("wb") as out:
