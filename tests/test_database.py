@@ -4,6 +4,8 @@ pagination, reads per request, machine fill stored for every worker."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -19,15 +21,17 @@ from sqlalchemy.engine import Engine as SAEngine
 
 from app import create_app
 from app.cli import main
+from app.config import PROJECT_ROOT
 from app.content import repository as articles
 from app.jobs import jobs_for
 from app.store.database import Database
-from app.store.migrate import upgrade
+from app.store.migrate import head, upgrade
 from app.store.models import Base, StoreState
+from app.store.schema import SCHEMA, current
 from app.translation.packages import install_archive
 from tests.conftest import DATA_DIR, FIXTURE_MODELS, SLUG
 from tests.granian import granian
-from tests.store import drop, new_url
+from tests.store import drop, new_url, on_postgresql
 
 
 def cli(env: dict[str, str], *args: str) -> tuple[int, str]:
@@ -67,6 +71,35 @@ def test_the_models_and_the_migrations_agree(tmp_path: Path) -> None:
     finally:
         database.dispose()
     assert differences == []
+
+
+def test_the_schema_a_web_process_needs_is_the_newest_migration(tmp_path: Path) -> None:
+    assert SCHEMA == head()
+    database = Database(new_url(tmp_path))
+    try:
+        assert current(database) is None
+        upgrade(database)
+        assert current(database) == SCHEMA
+    finally:
+        database.dispose()
+
+
+def test_a_web_worker_leaves_migrations_and_jobs_unimported(
+    seed_database: str, no_models: Path
+) -> None:
+    # Alembic (~11 MB) is for `depeche db upgrade`; huey with the redis and psycopg clients it
+    # imports (~16 MB) is for a worker that queues a job; psycopg is for a PostgreSQL store.
+    script = (
+        "import sys; from app import create_app; "
+        f"app = create_app({{'TESTING': True, 'DATABASE_URL': {seed_database!r}, "
+        f"'MODELS_DIR': {str(no_models)!r}}}); "
+        f"assert app.test_client().get('/api/v1/articles/{SLUG}?lang=fr').status_code == 200; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'alembic', 'huey', 'psycopg'}))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=PROJECT_ROOT
+    )
+    assert found.stdout.strip() == str(["psycopg"] if on_postgresql() else [])
 
 
 def test_a_read_sees_one_snapshot_while_another_process_commits(

@@ -16,9 +16,10 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from huey import Huey
+if TYPE_CHECKING:
+    from huey import Huey
 
 PREFIX = "edition:"
 QUEUED, RUNNING, RETRYING, FAILED = "queued", "running", "retrying", "failed"

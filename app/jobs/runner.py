@@ -21,16 +21,14 @@ import time
 from collections.abc import Mapping
 from dataclasses import replace
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from huey import Huey, crontab
-from huey.api import Task
 from sqlalchemy import select
 
 from app import config
 from app.i18n.locales import SUPPORTED_LANGUAGES
 from app.jobs.board import FAILED, HOST, QUEUED, RETRYING, RUNNING, Board, Record
-from app.jobs.storage import make_huey
+from app.jobs.storage import check_storage, make_huey
 from app.jobs.work import FillError, fill_edition, touch
 from app.publication.fill import MachineStatus, model_stamp
 from app.store.database import Database
@@ -38,11 +36,22 @@ from app.store.models import ArticleRow
 from app.translation import make_engine, packages
 from app.translation.engine import Engine, ModelMissing
 
+if TYPE_CHECKING:
+    from huey import Huey
+    from huey.api import Task, TaskWrapper
+
 log = logging.getLogger(__name__)
 TRANSLATE, SWEEP = "depeche.translate", "depeche.sweep"
 WATERMARK = "sweep:seq"
 #: Articles the sweep looks at per run (it queues another run while it is behind).
 SWEEP_BATCH = 500
+
+
+class _Queue(NamedTuple):
+    huey: Huey
+    board: Board
+    translate: TaskWrapper
+    sweep: TaskWrapper
 
 
 class Jobs:
@@ -57,21 +66,46 @@ class Jobs:
         self.settings = dict(settings)
         self._database = database
         self._engine = engine
-        self.huey: Huey = make_huey(self.settings)
-        self.board = Board(self.huey)
+        check_storage(self.settings)  # a JOBS_URL we cannot use stops start-up, huey or not
         self.lease = float(self.settings["JOBS_LEASE"])
-        self.translate = self.huey.task(
+        self._running: set[str | None] = set()
+        """Tasks this process is running (a record naming this pid and another task is stale)."""
+
+    # --- the queue, made on first use: huey, with the redis and psycopg clients it imports,
+    # is ~16 MB of memory that a web worker which never queues does not pay --------------------
+
+    @cached_property
+    def _queue(self) -> _Queue:
+        from huey import crontab
+
+        huey = make_huey(self.settings)
+        translate = huey.task(
             retries=int(self.settings["JOBS_RETRIES"]),
             retry_delay=float(self.settings["JOBS_RETRY_DELAY"]),
             retry_backoff=float(self.settings["JOBS_RETRY_BACKOFF"]),
             context=True,
             name=TRANSLATE,
         )(self._translate)
-        self.sweep = self.huey.periodic_task(crontab(), name=SWEEP)(self._sweep)
-        self.huey.on_startup("depeche.orphan")(_die_with_parent)
-        self.huey.on_startup("depeche.recover")(self._sweep)
-        self._running: set[str | None] = set()
-        """Tasks this process is running (a record naming this pid and another task is stale)."""
+        sweep = huey.periodic_task(crontab(), name=SWEEP)(self._sweep)
+        huey.on_startup("depeche.orphan")(_die_with_parent)
+        huey.on_startup("depeche.recover")(self._sweep)
+        return _Queue(huey, Board(huey), translate, sweep)
+
+    @property
+    def huey(self) -> Huey:
+        return self._queue.huey
+
+    @property
+    def board(self) -> Board:
+        return self._queue.board
+
+    @property
+    def translate(self) -> TaskWrapper:
+        return self._queue.translate
+
+    @property
+    def sweep(self) -> TaskWrapper:
+        return self._queue.sweep
 
     # --- resources, made on first use (a web worker that only queues never loads a model) ---
 
@@ -118,9 +152,9 @@ class Jobs:
         """Pending: *owed* (the edition has gaps a model can fill) and the job has not given up
         on this version with this *model* install. The error is the last run's, until one
         succeeds."""
-        record = self.board.get(slug, language)
         if not owed:
             return MachineStatus()
+        record = self.board.get(slug, language)
         current = record is not None and record.version >= version
         failed = record is not None and record.state == FAILED and record.model == model
         given_up = current and failed

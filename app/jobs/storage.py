@@ -13,13 +13,15 @@ import atexit
 import threading
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import psycopg
-from huey import Huey, PostgresHuey, RedisHuey, SqliteHuey
 from sqlalchemy.engine import make_url
 
 from app import config
+
+if TYPE_CHECKING:
+    import psycopg
+    from huey import Huey
 
 #: The queue's name in the storage (tables and keys are per name).
 NAME = "depeche"
@@ -66,6 +68,8 @@ class _Connections:
         atexit.register(self.close)
 
     def __call__(self) -> psycopg.Connection[Any]:
+        import psycopg
+
         connection = psycopg.connect(self.dsn)
         with self._lock:
             self._open = [c for c in self._open if not c.closed] + [connection]
@@ -78,22 +82,37 @@ class _Connections:
             connection.close()
 
 
+SQLITE, POSTGRESQL, REDIS = "sqlite", "postgresql", "redis"
+
+
+def check_storage(settings: Mapping[str, Any]) -> str:
+    """Which storage JOBS_URL names (sqlite, postgresql, redis); JobsConfigError if none."""
+    url = queue_url(settings)
+    if not url or url.startswith("sqlite:///"):
+        return SQLITE
+    if url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+        return POSTGRESQL
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return REDIS
+    raise JobsConfigError(
+        f"JOBS_URL must be empty, sqlite:///…, postgresql://… or redis://…, not {where(settings)!r}"
+    )
+
+
 def make_huey(settings: Mapping[str, Any]) -> Huey:
     """A huey instance on the configured storage (results are not kept: jobs return nothing)."""
-    url = queue_url(settings)
+    from huey import PostgresHuey, RedisHuey, SqliteHuey
+
+    kind, url = check_storage(settings), queue_url(settings)
     options: dict[str, Any] = {"results": False, "utc": True}
-    if not url or url.startswith("sqlite:///"):
+    if kind == SQLITE:
         path = Path(url.removeprefix("sqlite:///")) if url else sqlite_path(settings)
         path.parent.mkdir(parents=True, exist_ok=True)
         return SqliteHuey(NAME, filename=str(path), timeout=10, **options)
-    if url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+    if kind == POSTGRESQL:
         # psycopg takes a libpq URL; SQLAlchemy's "postgresql+psycopg://" is not one.
         dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
         return PostgresHuey(
             NAME, connection=_Connections(dsn), table_prefix="depeche_jobs", **options
         )
-    if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey(NAME, url=url, **options)
-    raise JobsConfigError(
-        f"JOBS_URL must be empty, sqlite:///…, postgresql://… or redis://…, not {where(settings)!r}"
-    )
+    return RedisHuey(NAME, url=url, **options)

@@ -29,7 +29,7 @@ def open_database(settings: Mapping[str, Any]) -> Database:
 def init_app(app: Flask) -> None:
     """Open the database; refuse to serve a schema that is not this code's. A database that
     stops answering later makes requests a 503 with Retry-After, never a 500."""
-    from app.store.migrate import ensure_current
+    from app.store.schema import ensure_current
 
     database = open_database(app.config)
     try:

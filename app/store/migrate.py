@@ -1,4 +1,5 @@
-"""Alembic migrations, run from code: `depeche db upgrade`, and the check the web process makes."""
+"""Alembic migrations, run from code: `depeche db upgrade` (the check a web process makes is
+``app.store.schema``, which does not import Alembic)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,12 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from app.store.database import Database, StoreError
+from app.store.database import Database
+from app.store.schema import UPGRADE_COMMAND, current, ensure_current
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-UPGRADE_COMMAND = "depeche db upgrade"
 #: The PostgreSQL advisory lock a migration holds (migrations/env.py): pods starting together,
 #: each with its init container, upgrade one after another, the later ones finding the schema
 #: current.
@@ -31,12 +31,6 @@ def head() -> str | None:
     return ScriptDirectory(str(MIGRATIONS)).get_current_head()
 
 
-def current(database: Database) -> str | None:
-    """The migration the database is at (None: an empty database)."""
-    with database.engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
-
-
 def upgrade(database: Database) -> tuple[str | None, str | None]:
     """Bring the database to the newest schema; return (before, after)."""
     before = current(database)
@@ -44,15 +38,4 @@ def upgrade(database: Database) -> tuple[str | None, str | None]:
     return before, current(database)
 
 
-def ensure_current(database: Database) -> None:
-    """Raise StoreError unless the schema is the one this code needs."""
-    found, wanted = current(database), head()
-    if found == wanted:
-        return
-    where = database.engine.url.render_as_string(hide_password=True)
-    if found is None:
-        raise StoreError(f"the database {where} has no schema yet: run `{UPGRADE_COMMAND}`")
-    raise StoreError(
-        f"the database {where} is at schema {found}, this code needs {wanted}: "
-        f"run `{UPGRADE_COMMAND}`"
-    )
+__all__ = ["UPGRADE_COMMAND", "alembic_config", "current", "ensure_current", "head", "upgrade"]
