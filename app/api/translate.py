@@ -184,9 +184,14 @@ def run_translation(data: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
+#: One instance for every request: given the class, webargs builds a schema (and deep-copies
+#: its fields) on each request.
+REQUEST_SCHEMA = TranslateRequestSchema()
+
+
 @blp.route("")
 class Translate(MethodView):
-    @blp.arguments(TranslateRequestSchema)
+    @blp.arguments(REQUEST_SCHEMA)
     @blp.response(200, TranslateResponseSchema)
     @blp.alt_response(
         413, response="DEFAULT_ERROR", description="Too many texts, characters or sentences."
