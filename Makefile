@@ -7,7 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 # Python threads per worker: 4 measured fastest on 2 vCPUs, and granian's default (hundreds)
-# costs ~50 MB of RSS per worker under load (docs/performance.md).
+# costs ~50 MB of RSS per worker under load (docs/performance.md). A server that mostly
+# translates runs THREADS=16: engine batches of up to 16 requests instead of 4.
 THREADS ?= 4
 # Supported languages come from the one constant in app/i18n/locales.py.
 LANGUAGES = $(shell $(PY) -c "from app.i18n.locales import SUPPORTED_LANGUAGES as L; print(' '.join(L))")
