@@ -90,6 +90,10 @@ def test_the_api_says_where_each_sentence_came_from(seed_database: str, models_d
     assert explain(app, f"{NEW} {SOURCE}") == {NEW: "cache", SOURCE: "memory"}
     plain = app.test_client().post(API, json={"q": NEW, "source": "en", "target": "fr"})
     assert "segments" not in plain.json  # only when asked
+    body = {"q": NEW, "source": "en", "target": "fr", "explain": 1}
+    refused = app.test_client().post(API, json=body)
+    assert refused.status_code == 422
+    assert "explain" in refused.json["errors"]["json"]
 
 
 def test_a_kill_purges_the_articles_sentences_from_every_workers_cache(

@@ -54,12 +54,21 @@ class TextOrTexts(fields.Field):  # type: ignore[type-arg]
         raise ValidationError("Must be a string or a list of strings.")
 
 
+class JSONBoolean(fields.Boolean):
+    """A JSON ``true`` or ``false``, nothing else (marshmallow's also takes 0, 1, "yes"...)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 class TranslateRequestSchema(Schema):
     q = TextOrTexts(required=True, metadata={**_ONE_OR_MANY, "description": "Text(s)."})
     source = fields.String(required=True, validate=validate.OneOf(SUPPORTED_LANGUAGES))
     target = fields.String(required=True, validate=validate.OneOf(SUPPORTED_LANGUAGES))
     format = fields.String(load_default="text", validate=validate.OneOf(["text", "html"]))
-    explain = fields.Boolean(
+    explain = JSONBoolean(
         load_default=False,
         metadata={"description": "Also say where each sentence's translation came from."},
     )
