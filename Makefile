@@ -8,7 +8,8 @@ PORT ?= 8000
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 # Python threads per worker: 8, so that publishes waiting for the write lock never hold every
 # thread a read needs; granian's default (hundreds) costs ~50 MB of RSS per worker under load
-# (docs/performance.md, "Threads per worker" and "Publishing").
+# (docs/performance.md, "Threads per worker" and "Publishing"). A server that mostly translates
+# runs THREADS=16: engine batches of up to 16 requests.
 THREADS ?= 8
 # Supported languages come from the one constant in app/i18n/locales.py.
 LANGUAGES = $(shell $(PY) -c "from app.i18n.locales import SUPPORTED_LANGUAGES as L; print(' '.join(L))")

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
 from run import HOST, free_port, start, stop, wait_ready
 
@@ -48,9 +49,12 @@ end
 """
 
 
-def lua_script(sentences: Sequence[str], path: str = "/api/v1/translate") -> str:
-    """A wrk script that POSTs one sentence per request, cycling through *sentences*."""
-    bodies = [json.dumps({"q": s, "source": "en", "target": "fr"}) for s in sentences]
+def lua_script(
+    sentences: Sequence[str], path: str = "/api/v1/translate", target: str = "fr"
+) -> str:
+    """A wrk script that POSTs one sentence per request, cycling through *sentences*
+    (*target* "en": the same language, answered without the engine)."""
+    bodies = [json.dumps({"q": s, "source": "en", "target": target}) for s in sentences]
     return LUA.format(BODIES="{" + ", ".join(json.dumps(b) for b in bodies) + "}", PATH=path)
 
 
@@ -82,12 +86,16 @@ def env(models: Path, **settings: str) -> dict[str, str]:
 
 
 @contextmanager
-def server(tmp: Path, models: Path, workers: int = 2, **settings: str) -> Iterator[tuple[int, int]]:
-    """granian as `make run` starts it, with *settings*; yield its port and pid once warm."""
+def server(
+    tmp: Path, models: Path, workers: int = 2, threads: int = 4, **settings: str
+) -> Iterator[tuple[int, int]]:
+    """granian as `make run` starts it (*workers* × *threads*), with *settings*; yield its port
+    and pid once warm."""
     port = free_port()
     log = tmp / f"granian-{port}.log"
-    # run.start passes --workers 2; a later --workers wins.
-    proc = start("app.wsgi:app", port, log, "--workers", str(workers), env=env(models, **settings))
+    # run.start passes --workers 2 --blocking-threads 4; a later one wins.
+    flags = ["--workers", str(workers), "--blocking-threads", str(threads)]
+    proc = start("app.wsgi:app", port, log, *flags, env=env(models, **settings))
     try:
         wait_ready(proc, f"http://{HOST}:{port}/readyz", log)
         yield port, proc.pid
@@ -183,18 +191,24 @@ def batching(
     sentences: Sequence[str],
     configurations: dict[str, dict[str, str]],
     connection_counts: Sequence[int] = (1, 8, 32),
+    target: str = "fr",
 ) -> dict[tuple[str, int], tuple[float, float]]:
     """Per (configuration, connections): req/s, and the workers' CPU ms per request (which
-    other load on a shared machine disturbs less); medians of alternating wrk rounds."""
+    other load on a shared machine disturbs less); medians of alternating wrk rounds. A
+    configuration's settings may name granian's ``workers`` and ``threads`` (default 2 × 4)."""
     script = tmp / "cycle.lua"
-    script.write_text(lua_script(sentences))
+    script.write_text(lua_script(sentences, target=target))
     rates: dict[tuple[str, int], list[float]] = {}
     costs: dict[tuple[str, int], list[float]] = {}
     servers = {}
     engine_only = {**ENGINE_ONLY, "DATABASE_URL": store(tmp)}
     with ExitStack() as stack:
         for name, settings in configurations.items():
-            servers[name] = stack.enter_context(server(tmp, models, **engine_only, **settings))
+            layout = {k: int(settings[k]) for k in ("workers", "threads") if k in settings}
+            others = {k: v for k, v in settings.items() if k not in layout}
+            servers[name] = stack.enter_context(
+                server(tmp, models, **layout, **{**engine_only, **others})
+            )
         for connections in connection_counts:
             for _ in range(ROUNDS):
                 for name, (port, pid) in servers.items():
@@ -204,6 +218,27 @@ def batching(
                     rates.setdefault((name, connections), []).append(rate)
                     costs.setdefault((name, connections), []).append(cost)
     return {key: (statistics.median(rates[key]), statistics.median(costs[key])) for key in rates}
+
+
+def batch_gain(
+    translator: Any, tokens: Sequence[list[str]], sizes: Sequence[int], beam: int, total: int = 96
+) -> dict[int, float]:
+    """CPU ms per sentence when *total* tokenized sentences (cycling *tokens*) go to
+    ``translate_batch`` in batches of each size: what one shared batch can save at most."""
+    from app.translation.engine import BATCH_OPTIONS
+
+    pool = [tokens[i % len(tokens)] for i in range(total)]
+    gains = {}
+    for size in sizes:
+        runs = []
+        for _ in range(ROUNDS + 2):
+            used = time.process_time()
+            for start_at in range(0, total, size):
+                batch = pool[start_at : start_at + size]
+                translator.translate_batch(batch, beam_size=beam, **BATCH_OPTIONS)
+            runs.append((time.process_time() - used) * 1000 / total)
+        gains[size] = statistics.median(runs)
+    return gains
 
 
 def cached(tmp: Path, models: Path, many: Sequence[str]) -> dict[str, float]:

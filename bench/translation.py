@@ -4,11 +4,13 @@ With the fixture packages (tests/fixtures/models), on the seed's 27 English segm
 - raw: one ``translate_batch`` on already tokenized segments, with the engine's options
   (the floor);
 - pipeline: ``translate_segments`` (tokenize, one batch, decode, re-render numbers);
-- per sentence: the pipeline called once per sentence, as LibreTranslate does.
+- per sentence: the pipeline called once per sentence, as LibreTranslate does;
+- the engine's CPU per sentence in batches of 1 to 32 (the most a shared batch can save).
 Medians of repeated runs, then worker RSS before and after a model loads, in a fresh process.
 Then serving over HTTP (bench/serving.py): the engine's share of a one-sentence request, HTTP ÷
-direct for 22 sentences, batching across requests on ÷ off at 8 and 32 connections, and
-start-up to the first translation. ``BENCH_SECONDS`` sets each wrk run (default 5).
+direct for 22 sentences, a request's cost without the engine, batching across requests on ÷ off
+at 8 and 32 connections with 4 and 16 threads per worker, and start-up to the first
+translation. ``BENCH_SECONDS`` sets each wrk run (default 5).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import serving  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "models"
 RUNS = 30
+BATCH_SIZES = (1, 2, 4, 8, 16, 32)
 
 RSS_PROBE = """
 import re, sys
@@ -76,6 +79,10 @@ def main() -> None:
         per_sentence = median_seconds(
             lambda: [translate_segments(engine, [text], "en", "fr") for text in texts]
         )
+        gains = {
+            beam: serving.batch_gain(loaded.translator, tokens, BATCH_SIZES, beam)
+            for beam in (1, 4)
+        }
         probe = subprocess.run(
             [sys.executable, "-c", RSS_PROBE, str(models)],
             cwd=ROOT,
@@ -100,6 +107,18 @@ def main() -> None:
         "",
         f"- Worker RSS: {before} MB after start-up, {after} MB after the en→fr model loaded "
         "and translated.",
+        "",
+        f"CPU ms per sentence, the {len(tokens)} segments cycled through `translate_batch` calls "
+        "of k sentences (in brackets, the gain over k = 1: the most a shared batch can save):",
+        "",
+        "| beam | " + " | ".join(f"k = {k}" for k in BATCH_SIZES) + " |",
+        "|---:|" + "---:|" * len(BATCH_SIZES),
+        *(
+            f"| {beam} | "
+            + " | ".join(f"{ms:.2f} ({gain[1] / ms:.2f}×)" for ms in gain.values())
+            + " |"
+            for beam, gain in gains.items()
+        ),
         *lines,
     ]
     report = "\n".join(lines) + "\n"
@@ -107,6 +126,25 @@ def main() -> None:
     results = ROOT / "bench" / "results.md"
     earlier = results.read_text().split("\n## Translation")[0] if results.exists() else ""
     results.write_text(earlier.rstrip("\n") + "\n" + report)
+
+
+#: Batching on and off (``TRANSLATE_BATCH_SEGMENTS=1``), at beam 4 and 1, and with 16 threads
+#: per worker (batches of up to 16 one-sentence requests instead of 4).
+CONFIGURATIONS = {
+    "on": {},
+    "off": {"TRANSLATE_BATCH_SEGMENTS": "1"},
+    "on, beam 1": {"BEAM_SIZE": "1"},
+    "off, beam 1": {"BEAM_SIZE": "1", "TRANSLATE_BATCH_SEGMENTS": "1"},
+    "on, beam 1, 2×16": {"BEAM_SIZE": "1", "threads": "16"},
+    "off, beam 1, 2×16": {"BEAM_SIZE": "1", "TRANSLATE_BATCH_SEGMENTS": "1", "threads": "16"},
+}
+#: (on, off) pairs reported as req/s on ÷ off; the last against the best "off" layout.
+RATIOS = [
+    ("on", "off"),
+    ("on, beam 1", "off, beam 1"),
+    ("on, beam 1, 2×16", "off, beam 1, 2×16"),
+    ("on, beam 1, 2×16", "off, beam 1"),
+]
 
 
 def serving_report(sentences: list[str], body: list[str]) -> list[str]:
@@ -117,13 +155,10 @@ def serving_report(sentences: list[str], body: list[str]) -> list[str]:
         for name in ("translate-en_fr.argosmodel", "translate-fr_en.argosmodel"):
             install_archive(FIXTURES / name, models)
         http = serving.http_against_direct(tmp, models, body[13], body)
-        configurations = {
-            "on": {},
-            "off": {"TRANSLATE_BATCH_SEGMENTS": "1"},
-            "on, beam 1": {"BEAM_SIZE": "1"},
-            "off, beam 1": {"BEAM_SIZE": "1", "TRANSLATE_BATCH_SEGMENTS": "1"},
-        }
-        rates = serving.batching(tmp, models, sentences, configurations)
+        rates = serving.batching(tmp, models, sentences, CONFIGURATIONS)
+        floor = serving.batching(
+            tmp, models, sentences, {"same": {"BEAM_SIZE": "1"}}, (32,), target="en"
+        )[("same", 32)]
         cache = serving.cached(tmp, models, body)
         warm = serving.start_up(tmp, models, REQUIRE_MODELS="en-fr fr-en")
         cold = serving.start_up(tmp, models, WARM_MODELS="0")
@@ -137,29 +172,32 @@ def serving_report(sentences: list[str], body: list[str]) -> list[str]:
         f"- {len(body)} sentences in one request: direct `translate_texts` "
         f"{http['many']:.1f} ms, over HTTP {http['many_http']:.1f} ms: "
         f"HTTP ÷ direct = {http['many'] / http['many_http']:.2f} (throughput ratio).",
+        "- The same one-sentence request with `target` = `source` (answered without the engine: "
+        f"granian, Flask, the schemas, the access log), 32 connections: {floor[1]:.2f} ms CPU "
+        f"per request ({floor[0]:.0f} req/s).",
         "",
-        f"One sentence per request, cycling the seed's {len(sentences)} segments; wrk "
-        f"`-d{serving.SECONDS}s`, 2 workers × 4 threads, median of {serving.ROUNDS} alternating "
-        "rounds: req/s, and in brackets the workers' CPU ms per request (user + system; other "
-        "people's load on the machine disturbs it less than req/s):",
+        f"One sentence per request, cycling the seed's {len(sentences)} segments, segment cache "
+        f"off; wrk `-d{serving.SECONDS}s`; granian 2 workers × 4 threads, or 2 × 16 "
+        f"(`--blocking-threads 16`); median of {serving.ROUNDS} alternating rounds: req/s, and "
+        "in brackets the workers' CPU ms per request (user + system; other people's load on the "
+        "machine disturbs it less than req/s):",
         "",
-        "| connections | " + " | ".join(f"batching {name}" for name in configurations) + " | "
-        "on ÷ off | on ÷ off, beam 1 |",
-        "|---:|" + "---:|" * (len(configurations) + 2),
+        "| connections | "
+        + " | ".join(f"batching {name}" for name in CONFIGURATIONS)
+        + " | "
+        + " | ".join(f"{on} ÷ {off}" for on, off in RATIOS)
+        + " |",
+        "|---:|" + "---:|" * (len(CONFIGURATIONS) + len(RATIOS)),
     ]
     for connections in (1, 8, 32):
         row = [
             f"{rates[(name, connections)][0]:.0f} ({rates[(name, connections)][1]:.2f})"
-            for name in configurations
+            for name in CONFIGURATIONS
         ]
-        on, off = rates[("on", connections)], rates[("off", connections)]
-        on1, off1 = rates[("on, beam 1", connections)], rates[("off, beam 1", connections)]
-        lines.append(
-            f"| {connections} | "
-            + " | ".join(row)
-            + f" | {on[0] / off[0]:.2f} (CPU {off[1] / on[1]:.2f}) "
-            + f"| {on1[0] / off1[0]:.2f} (CPU {off1[1] / on1[1]:.2f}) |"
-        )
+        for on_name, off_name in RATIOS:
+            on, off = rates[(on_name, connections)], rates[(off_name, connections)]
+            row.append(f"{on[0] / off[0]:.2f} (CPU {off[1] / on[1]:.2f})")
+        lines.append(f"| {connections} | " + " | ".join(row) + " |")
     lines += [
         "",
         f"- {len(body)} sentences in one request, all in the segment cache (1 worker, median of "

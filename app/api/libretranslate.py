@@ -23,6 +23,7 @@ from app.security import CORS_REQUEST_HEADERS, PREFLIGHT_MAX_AGE
 from app.translation import engine
 
 bp = Blueprint("libretranslate", __name__)
+_REQUEST = TranslateRequestSchema(unknown=EXCLUDE)  # built once, not per request
 
 
 @bp.post("/translate")
@@ -35,7 +36,7 @@ def translate() -> Response:
             errors={"json": {"_schema": ["Invalid input type."]}},
         )
     try:
-        data = TranslateRequestSchema(unknown=EXCLUDE).load(body)
+        data = _REQUEST.load(body)
     except ValidationError as error:
         messages: dict[str, Any] = error.messages if isinstance(error.messages, dict) else {}
         summary = "; ".join(f"{field}: {' '.join(map(str, m))}" for field, m in messages.items())

@@ -17,7 +17,7 @@ from app.translation import engine
 from app.translation.admission import Overloaded, TooMuchWork
 from app.translation.engine import ModelMissing
 from app.translation.packages import PackageError
-from app.translation.text import translate_html, translate_texts
+from app.translation.text import CACHE, ENGINE, MEMORY, translate_html, translate_texts
 
 log = logging.getLogger(__name__)
 blp = Blueprint("translate", __name__, description="Offline machine translation (argos models).")
@@ -54,11 +54,24 @@ class TextOrTexts(fields.Field):  # type: ignore[type-arg]
         raise ValidationError("Must be a string or a list of strings.")
 
 
+class JSONBoolean(fields.Boolean):
+    """A JSON ``true`` or ``false``, nothing else (marshmallow's also takes 0, 1, "yes"...)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 class TranslateRequestSchema(Schema):
     q = TextOrTexts(required=True, metadata={**_ONE_OR_MANY, "description": "Text(s)."})
     source = fields.String(required=True, validate=validate.OneOf(SUPPORTED_LANGUAGES))
     target = fields.String(required=True, validate=validate.OneOf(SUPPORTED_LANGUAGES))
     format = fields.String(load_default="text", validate=validate.OneOf(["text", "html"]))
+    explain = JSONBoolean(
+        load_default=False,
+        metadata={"description": "Also say where each sentence's translation came from."},
+    )
 
 
 class TranslationUnavailableSchema(ProblemSchema):
@@ -73,6 +86,18 @@ class ModelSchema(Schema):
     version = fields.String(required=True)
 
 
+class SegmentOriginSchema(Schema):
+    source = fields.String(required=True, metadata={"description": "A sentence of the request."})
+    origin = fields.String(
+        required=True,
+        validate=validate.OneOf([MEMORY, CACHE, ENGINE]),
+        metadata={
+            "description": "memory: the translation memory of a published article; cache: "
+            "this worker's recent engine output; engine: translated for this request."
+        },
+    )
+
+
 class TranslateResponseSchema(Schema):
     translatedText = TextOrTexts(required=True, metadata=_ONE_OR_MANY)  # noqa: N815 (LibreTranslate's name)
     source = fields.String(required=True)
@@ -83,6 +108,10 @@ class TranslateResponseSchema(Schema):
         required=True,
         allow_none=True,
         metadata={"description": "The package used; null when source and target are the same."},
+    )
+    segments = fields.List(
+        fields.Nested(SegmentOriginSchema),
+        metadata={"description": "With `explain`: each sentence sent, once, in order."},
     )
 
 
@@ -121,10 +150,11 @@ def run_translation(data: dict[str, Any]) -> dict[str, Any]:
             "model": None,
         }
     machine = engine()
+    origins: dict[str, str] | None = {} if data.get("explain") else None
     try:
         translate = translate_html if data["format"] == "html" else translate_texts
         with machine.admission.request(max_segments=config["TRANSLATE_MAX_SEGMENTS"]):
-            translated = translate(machine, texts, source, target)
+            translated = translate(machine, texts, source, target, origins)
         package = machine.load(source, target).package
     except TooMuchWork as heavy:
         abort(
@@ -151,18 +181,26 @@ def run_translation(data: dict[str, Any]) -> dict[str, Any]:
             + ("cannot be loaded" if broken else "failed to translate")
             + "; `depeche models list` and the service's logs say more."
         )
-    return {
+    answer = {
         "translatedText": translated[0] if isinstance(data["q"], str) else translated,
         "source": source,
         "target": target,
         "format": data["format"],
         "model": {"name": package.name, "version": package.version},
     }
+    if origins is not None:
+        answer["segments"] = [{"source": s, "origin": o} for s, o in origins.items()]
+    return answer
+
+
+#: One instance for every request: given the class, webargs builds a schema (and deep-copies
+#: its fields) on each request.
+REQUEST_SCHEMA = TranslateRequestSchema()
 
 
 @blp.route("")
 class Translate(MethodView):
-    @blp.arguments(TranslateRequestSchema)
+    @blp.arguments(REQUEST_SCHEMA)
     @blp.response(200, TranslateResponseSchema)
     @blp.alt_response(
         413, response="DEFAULT_ERROR", description="Too many texts, characters or sentences."

@@ -11,12 +11,14 @@ from flask import Flask, current_app
 from app.store.database import Database
 from app.translation.catalogs import memory_matches
 from app.translation.engine import Engine
+from app.translation.kills import follow_kills
 from app.translation.segcache import SegmentCache
 
 
 def make_engine(database: Database, settings: Mapping[str, Any]) -> Engine:
     """An engine with the segment cache in front of it: the translation memory in the store,
-    then this process's recent output; models load on first use or when warmed."""
+    then this process's recent output (purged of killed articles); models load on first use or
+    when warmed."""
     max_risk = float(settings["MT_PUBLISH_MAX_RISK"])
 
     def memory(segments: Sequence[str], source: str, target: str) -> dict[str, str]:
@@ -24,11 +26,14 @@ def make_engine(database: Database, settings: Mapping[str, Any]) -> Engine:
             return memory_matches(session, segments, source, target, max_risk)
 
     size = int(settings["SEGMENT_CACHE_BYTES"])
+    cache = SegmentCache(memory, size) if size > 0 else None
+    if cache is not None:
+        follow_kills(database, cache, float(settings["CHANGE_CHECK_INTERVAL"]))
     return Engine(
         Path(settings["MODELS_DIR"]),
         int(settings["BEAM_SIZE"]),
         int(settings["INTRA_THREADS"]),
-        SegmentCache(memory, size) if size > 0 else None,
+        cache,
     )
 
 

@@ -34,11 +34,22 @@ def _pieces(text: str, language: str) -> list[str]:
     return out
 
 
-def translate_texts(engine: Engine, texts: Sequence[str], source: str, target: str) -> list[str]:
+#: Where a segment's translation came from: the translation memory, this worker's recent engine
+#: output, or the engine now.
+MEMORY, CACHE, ENGINE = "memory", "cache", "engine"
+
+
+def translate_texts(
+    engine: Engine,
+    texts: Sequence[str],
+    source: str,
+    target: str,
+    origins: dict[str, str] | None = None,
+) -> list[str]:
     """Translate plain texts: every sentence of every text in one engine batch."""
     layouts = [_pieces(text, source) for text in texts]
     sentences = [p[1:] for layout in layouts for p in layout if p.startswith("\x00")]
-    translated = iter(translate_segments(engine, sentences, source, target))
+    translated = iter(translate_segments(engine, sentences, source, target, origins))
     return [
         "".join(next(translated) if p.startswith("\x00") else p for p in layout)
         for layout in layouts
@@ -46,31 +57,49 @@ def translate_texts(engine: Engine, texts: Sequence[str], source: str, target: s
 
 
 def translate_segments(
-    engine: Engine, segments: Sequence[str], source: str, target: str
+    engine: Engine,
+    segments: Sequence[str],
+    source: str,
+    target: str,
+    origins: dict[str, str] | None = None,
 ) -> list[str]:
     """Translate segments: those the memory or this worker already has are answered from it,
-    the rest in one engine batch with their numbers and dates put in target form."""
+    the rest in one engine batch with their numbers and dates put in target form. *origins*,
+    when given, gets where each segment came from (``MEMORY``, ``CACHE`` or ``ENGINE``)."""
     cache = engine.segments
     engine.admission.check(sum(1 for s in segments if s.strip()))  # the request's cap, first
     wanted = list(dict.fromkeys(s for s in segments if s.strip()))
     known = cache.from_memory(wanted, source, target) if cache is not None else {}
+    came = dict.fromkeys(known, MEMORY)
     todo = [s for s in wanted if s not in known]
+    purges = 0
     if cache is not None and todo:
         key = engine.output_key(source, target)
         recent = cache.recent(key, todo)
+        purges = cache.purges  # after the look for kills that ``recent`` made
         known.update(recent)
+        came.update(dict.fromkeys(recent, CACHE))
         todo = [s for s in todo if s not in recent]
     if todo:
         locale = Locale.parse(target)
         raw = engine.translate(todo, source, target)
         fresh = {s: localize_numbers(s, t, source, locale) for s, t in zip(todo, raw, strict=True)}
         if cache is not None:
-            cache.remember(engine.output_key(source, target), fresh)
+            cache.remember(engine.output_key(source, target), fresh, as_of=purges)
         known.update(fresh)
+        came.update(dict.fromkeys(fresh, ENGINE))
+    if origins is not None:
+        origins.update((text, came[text]) for text in wanted)
     return [known.get(s, "") if s.strip() else "" for s in segments]
 
 
-def translate_html(engine: Engine, fragments: Sequence[str], source: str, target: str) -> list[str]:
+def translate_html(
+    engine: Engine,
+    fragments: Sequence[str],
+    source: str,
+    target: str,
+    origins: dict[str, str] | None = None,
+) -> list[str]:
     """Translate the text of HTML documents or fragments; everything else stays as written.
 
     Text nodes, a title's text and ``title``/``alt`` values go to the engine in one batch
@@ -79,7 +108,7 @@ def translate_html(engine: Engine, fragments: Sequence[str], source: str, target
     """
     parsed = [markup.pieces(fragment) for fragment in fragments]
     texts = [p.text for ps in parsed for p in ps if p.text is not None and _has_letter(p.text)]
-    translated = iter(translate_texts(engine, texts, source, target))
+    translated = iter(translate_texts(engine, texts, source, target, origins))
     locale = Locale.parse(target)
 
     def render(piece: markup.Piece) -> str:
