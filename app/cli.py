@@ -43,11 +43,12 @@ def with_progress(items: Iterable[T], label: str, length: int | None = None) -> 
     if not sys.stderr.isatty() or (length or 0) < 2:
         yield from items
         return
-    started = time.monotonic()
+    started, given = time.monotonic(), 0
 
     def rate(_: Any) -> str:
+        # Counted here, not read from the bar: click shows the line before it hands it over.
         elapsed = time.monotonic() - started
-        return f"{bar.pos / elapsed:.0f}/s" if elapsed > 0 else ""
+        return f"{given / elapsed:.0f}/s" if elapsed > 0 else ""
 
     with click.progressbar(
         items,
@@ -58,7 +59,9 @@ def with_progress(items: Iterable[T], label: str, length: int | None = None) -> 
         item_show_func=rate,
         file=sys.stderr,
     ) as bar:
-        yield from bar
+        for item in bar:
+            given += 1
+            yield item
 
 
 def _fail_on_content_errors(action: Callable[[], T]) -> T:
