@@ -164,8 +164,8 @@ class Database:
         """Take the next change number. The row lock orders concurrent writers, so numbers
         commit in order and a reader that saw N has seen everything up to N. On PostgreSQL the
         number is announced to every listener when (and only if) the transaction commits."""
-        session.execute(update(StoreState).where(StoreState.id == 1).values(seq=StoreState.seq + 1))
-        seq: int = session.execute(select(StoreState.seq).where(StoreState.id == 1)).scalar_one()
+        taken = update(StoreState).where(StoreState.id == 1).values(seq=StoreState.seq + 1)
+        seq: int = session.execute(taken.returning(StoreState.seq)).scalar_one()
         if session.get_bind().dialect.name == "postgresql":
             session.execute(select(func.pg_notify(CHANNEL, str(seq))))
         return seq
