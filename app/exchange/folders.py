@@ -183,7 +183,11 @@ def read_folders(folders: list[Path], root: Path, stored: set[str] | None = None
         return
     # Fresh interpreters ("spawn"), not forks: a fork copies locks other threads may hold.
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        yield from pool.map(_read, jobs, chunksize=16)
+        # A reader needs the better part of a second to start (it imports the app): the
+        # writer reads the first folders itself meanwhile, rather than wait for them.
+        later = pool.map(_read, jobs[PARALLEL_FROM:], chunksize=16)
+        yield from map(_read, jobs[:PARALLEL_FROM])
+        yield from later
 
 
 def store_read(database: Database, read: NewArticle | FolderContent, root: Path) -> bool:
