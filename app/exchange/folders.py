@@ -8,6 +8,7 @@ byte for byte.
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 from collections.abc import Iterator
@@ -182,12 +183,19 @@ def read_folders(folders: list[Path], root: Path, stored: set[str] | None = None
         yield from map(_read, jobs)
         return
     # Fresh interpreters ("spawn"), not forks: a fork copies locks other threads may hold.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    spawn = get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=spawn, initializer=_start_reader) as pool:
         # A reader needs the better part of a second to start (it imports the app): the
         # writer reads the first folders itself meanwhile, rather than wait for them.
         later = pool.map(_read, jobs[PARALLEL_FROM:], chunksize=16)
         yield from map(_read, jobs[:PARALLEL_FROM])
         yield from later
+
+
+def _start_reader() -> None:
+    # What a reader has imported stays for its life: out of the garbage collector's sight,
+    # collections no longer walk it (measured: 0.3–1.1 → 0.1 ms of collection per folder).
+    gc.freeze()
 
 
 def store_read(database: Database, read: NewArticle | FolderContent, root: Path) -> bool:
