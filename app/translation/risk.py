@@ -131,8 +131,7 @@ def calendar(text: str, language: str) -> Counter[str]:
     words = _calendar_words(language)
     capital = _capitalises_months(language)
     found: Counter[str] = Counter()
-    for match in _WORD.finditer(text):
-        word = match.group()
+    for word in _WORD.findall(text):
         key = words.get(_fold(word))
         if key is not None and (word[:1].isupper() or not capital):
             found[key] += 1
