@@ -43,11 +43,12 @@ def with_progress(items: Iterable[T], label: str, length: int | None = None) -> 
     if not sys.stderr.isatty() or (length or 0) < 2:
         yield from items
         return
-    started = time.monotonic()
+    started, given = time.monotonic(), 0
 
     def rate(_: Any) -> str:
+        # Counted here, not read from the bar: click shows the line before it hands it over.
         elapsed = time.monotonic() - started
-        return f"{bar.pos / elapsed:.0f}/s" if elapsed > 0 else ""
+        return f"{given / elapsed:.0f}/s" if elapsed > 0 else ""
 
     with click.progressbar(
         items,
@@ -58,7 +59,9 @@ def with_progress(items: Iterable[T], label: str, length: int | None = None) -> 
         item_show_func=rate,
         file=sys.stderr,
     ) as bar:
-        yield from bar
+        for item in bar:
+            given += 1
+            yield item
 
 
 def _fail_on_content_errors(action: Callable[[], T]) -> T:
@@ -102,20 +105,22 @@ def import_command(root: Path | None, if_empty: bool) -> None:
 
     Each article is read whole and written in one transaction; an unchanged one is left as it
     is. A bad folder is reported by file and field and nothing of it is written."""
-    from app.exchange.folders import article_folders, read_folders, store_content, stored_slugs
+    from app.exchange.folders import article_folders, read_folders, store_read, stored_slugs
 
     source = _root(root)
     database = open_database()
-    if if_empty and stored_slugs(database):
+    stored = set(stored_slugs(database))
+    if if_empty and stored:
         click.echo("the store has articles already: nothing imported")
         return
     folders = _fail_on_content_errors(lambda: article_folders(source))
     changed, failed, started = 0, [], time.monotonic()
-    for content in with_progress(read_folders(folders, source), "importing", len(folders)):
+    read = read_folders(folders, source, stored)
+    for content in with_progress(read, "importing", len(folders)):
         if isinstance(content, str):
             failed.append(content)
             continue
-        changed += store_content(database, content, "import", "import")[1]
+        changed += store_read(database, content, source)
     elapsed = time.monotonic() - started
     for message in failed:
         click.echo(message, err=True)

@@ -7,6 +7,10 @@ segments, French translation memory, facts and one revision each. ``SCALE`` sets
 100,000); ``--quick`` is ``SCALE=2000``. ``BENCH_SECONDS`` sets each wrk run (default 5). The
 Markdown report goes to stdout and, for N >= 100,000, into docs/performance.md's "Content store
 at scale" section.
+
+``--only import [--beside DIR]``: only the import throughput (no big database, no servers),
+median of 3 runs; with DIR, another checkout of the code (``git worktree add DIR main``), its
+runs alternate with this code's, so that both are measured side by side under the same load.
 """
 
 from __future__ import annotations
@@ -72,7 +76,7 @@ CHUNK = 5_000  # articles per transaction
 SAMPLES = 200  # requests per p50 through the test client
 DISTINCT_ARTICLES = 1_000  # articles served before worker RSS is read
 DEEP_PAGES, PAGE_SIZE = 4_000, 20
-IMPORT_FOLDERS = 500
+IMPORT_FOLDERS = 1_000
 CHANGES = 30
 POLL_EVERY = 0.010
 NEW_IN_A_ROW = 5  # consecutive answers with the new ETag: both workers serve it
@@ -444,7 +448,8 @@ def import_throughput(
     if not root.exists():
         article_folders(root, count)
     command = [str(BIN / "depeche"), "import", str(root)]
-    db_env = {**env, "DEPECHE_DATABASE_URL": url or f"sqlite:///{tmp / 'import.sqlite3'}"}
+    new = Path(tempfile.mkdtemp(prefix="import-", dir=tmp)) / "import.sqlite3"
+    db_env = {**env, "DEPECHE_DATABASE_URL": url or f"sqlite:///{new}"}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     out = subprocess.run(command, cwd=ROOT, env=db_env, capture_output=True, text=True, check=True)
@@ -800,7 +805,56 @@ def write_section(section: str, heading: str = HEADING) -> None:
     DOC.write_text(text[:start_at] + section + rest)
 
 
+def bench_env(tmp: Path) -> dict[str, str]:
+    """The environment of the commands run: none of ours, no models, bytecode caches on."""
+    models = tmp / "no-models"
+    models.mkdir()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DEPECHE_")
+        and k not in ("PROMETHEUS_MULTIPROC_DIR", "PYTHONDONTWRITEBYTECODE")
+    }
+    env["DEPECHE_MODELS_DIR"] = str(models)
+    return env
+
+
+def import_only(env: dict[str, str], tmp: Path, beside: Path | None) -> str:
+    """``--only import``: the import row alone, median of ROUNDS runs, each into a new database;
+    with ``--beside DIR`` (another checkout of the code), its runs alternate with DIR's."""
+    codes = {"this code": env}
+    if beside is not None:
+        codes[f"code in {beside.name}"] = {**env, "PYTHONPATH": str(beside.resolve())}
+    runs: dict[str, list[Imported]] = {name: [] for name in codes}
+    for _ in range(ROUNDS):
+        for name, code_env in codes.items():
+            runs[name].append(import_throughput(code_env, tmp, IMPORT_FOLDERS, profile=False))
+            print(f"  {name}: {runs[name][-1].rate:.0f} articles/s", file=sys.stderr)
+    lines = [
+        f"`depeche import` of {IMPORT_FOLDERS:,} folders into a new SQLite database, median of "
+        f"{ROUNDS} alternating rounds; {machine()}; load average "
+        + " ".join(f"{load:.2f}" for load in os.getloadavg())
+        + " at the end",
+        "",
+    ]
+    for name, found in runs.items():
+        rates = sorted(run.rate for run in found)
+        median = statistics.median(rates)
+        loop = statistics.median(run.loop for run in found)
+        cpu = statistics.median(run.cpu for run in found)
+        lines.append(
+            f"- {name}: {median:.0f} articles/s ({', '.join(f'{r:.0f}' for r in rates)}; "
+            f"{loop:.1f} s, {cpu:.1f} s of CPU)"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def main() -> int:
+    if sys.argv[1:3] == ["--only", "import"]:
+        beside = Path(sys.argv[4]) if sys.argv[3:4] == ["--beside"] else None
+        with tempfile.TemporaryDirectory(prefix="bench-import-") as tmpdir:
+            print(import_only(bench_env(Path(tmpdir)), Path(tmpdir), beside))
+        return 0
     count = (
         QUICK_SCALE if "--quick" in sys.argv[1:] else int(os.environ.get("SCALE", DEFAULT_SCALE))
     )
@@ -809,15 +863,7 @@ def main() -> int:
         raise BenchError("SCALE must be at least 1000")
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmpdir:
         tmp = Path(tmpdir)
-        models = tmp / "no-models"
-        models.mkdir()
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith("DEPECHE_")
-            and k not in ("PROMETHEUS_MULTIPROC_DIR", "PYTHONDONTWRITEBYTECODE")
-        }
-        env["DEPECHE_MODELS_DIR"] = str(models)
+        env = bench_env(tmp)
         seed = seed_rows()
         print(f"filling {count:,} articles…", file=sys.stderr)
         big = fill(tmp / "big.sqlite3", count, seed)
@@ -828,7 +874,7 @@ def main() -> int:
         in_app = [create_app_seconds(env, db.url) for db in (small, big)]
         fresh, fresh_cpu = fresh_start_seconds(env, [small.url, big.url], tmp)
         print("list pages and cold articles…", file=sys.stderr)
-        inproc = in_process(big.url, count, models)
+        inproc = in_process(big.url, count, tmp / "no-models")
         print("import…", file=sys.stderr)
         imported = import_throughput(env, tmp, IMPORT_FOLDERS)
         print("under granian…", file=sys.stderr)

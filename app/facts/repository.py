@@ -37,14 +37,25 @@ def save_document(
         return False
     if not new:
         session.execute(delete(FactRow).where(FactRow.article_id == article_id))
-    rows = [
-        {"article_id": article_id, "kind": kind, "position": position, "data": data}
+    insert_rows(session, article_id, fact_rows(document))
+    return True
+
+
+def fact_rows(document: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The document's facts and timeline entries as rows (without the article's id)."""
+    return [
+        {"kind": kind, "position": position, "data": data}
         for kind, key in _KINDS.items()
         for position, data in enumerate((document or {}).get(key) or [])
     ]
+
+
+def insert_rows(session: Session, article_id: int, rows: list[dict[str, Any]]) -> None:
+    """Insert ``fact_rows`` for a new article (or one whose facts were just deleted)."""
     if rows:
-        session.execute(insert(cast(Table, FactRow.__table__)), rows)
-    return True
+        session.execute(
+            insert(cast(Table, FactRow.__table__)), [{"article_id": article_id, **r} for r in rows]
+        )
 
 
 def _normal(document: dict[str, Any] | None) -> dict[str, Any] | None:

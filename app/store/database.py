@@ -20,9 +20,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Engine, create_engine, event, func, select, update
+from sqlalchemy import Engine, Table, create_engine, event, func, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -175,8 +175,9 @@ class Database:
         """Take the next change number. The row lock orders concurrent writers, so numbers
         commit in order and a reader that saw N has seen everything up to N. On PostgreSQL the
         number is announced to every listener when (and only if) the transaction commits."""
-        session.execute(update(StoreState).where(StoreState.id == 1).values(seq=StoreState.seq + 1))
-        seq: int = session.execute(select(StoreState.seq).where(StoreState.id == 1)).scalar_one()
+        state = cast(Table, StoreState.__table__)  # Core, not ORM: nothing in the session to sync
+        taken = update(state).where(state.c.id == 1).values(seq=state.c.seq + 1)
+        seq: int = session.execute(taken.returning(state.c.seq)).scalar_one()
         if session.get_bind().dialect.name == "postgresql":
             session.execute(select(func.pg_notify(CHANNEL, str(seq))))
         return seq

@@ -205,10 +205,7 @@ def save_catalog(
     written_in = session.execute(
         select(ArticleRow.language).where(ArticleRow.id == article_id)
     ).scalar_one()
-    for row in rows:
-        # Scored once, as the text is stored: readers and the review desk read the number.
-        has_text = row["status"] in (Status.MACHINE, Status.REVIEWED) and row["text"]
-        row["risk"] = score(row["source"], row["text"], written_in, language) if has_text else None
+    rows = scored(rows, written_in, language)
     if stored is None:
         session.add(CatalogRow(article_id=article_id, language=language, header=header))
     else:
@@ -219,20 +216,45 @@ def save_catalog(
                 TranslationRow.article_id == article_id, TranslationRow.language == language
             )
         )
+    insert_rows(session, article_id, language, rows)
+    return True
+
+
+def scored(rows: list[dict[str, Any]], written_in: str, language: str) -> list[dict[str, Any]]:
+    """*rows* (``catalog_rows``) as stored: with the digest the memory finds each source by,
+    and each text's risk — scored once, as it is stored: readers and the review desk read it."""
+    stored = []
+    for row in rows:
+        has_text = row["status"] in (Status.MACHINE, Status.REVIEWED) and row["text"]
+        risk = score(row["source"], row["text"], written_in, language) if has_text else None
+        stored.append({**row, "source_key": source_key(row["source"]), "risk": risk})
+    return stored
+
+
+def insert_rows(
+    session: Session, article_id: int, language: str, rows: list[dict[str, Any]]
+) -> None:
+    """Insert the article's memory entries (``scored`` rows) for *language*."""
     if rows:
         session.execute(
             insert(cast(Table, TranslationRow.__table__)),
-            [
-                {
-                    "article_id": article_id,
-                    "language": language,
-                    "source_key": source_key(r["source"]),
-                    **r,
-                }
-                for r in rows
-            ],
+            [{"article_id": article_id, "language": language, **r} for r in rows],
         )
-    return True
+
+
+def insert_catalog(
+    session: Session,
+    article_id: int,
+    language: str,
+    header: dict[str, Any],
+    rows: list[dict[str, Any]],
+) -> None:
+    """Insert a new article's memory for *language*: its header and ``scored`` rows."""
+    session.execute(
+        insert(cast(Table, CatalogRow.__table__)),
+        {"article_id": article_id, "language": language, "header": header},
+    )
+    insert_rows(session, article_id, language, rows)
 
 
 def memory_matches(

@@ -64,21 +64,28 @@ def publishable(status: Status | str, risk: float | None, max_risk: float) -> bo
 @lru_cache(maxsize=8)
 def _figure(language: str) -> re.Pattern[str]:
     """Digit runs joined by single separators the language writes inside a number."""
-    locale = Locale.parse(language)
-    separators = {get_decimal_symbol(locale), *_group_symbols(language)}
+    separators = {_decimal_symbol(language), *_group_symbols(language)}
     joined = "".join(re.escape(s) for s in sorted(separators))
     return re.compile(rf"[0-9]+(?:[{joined}][0-9]+)*")
 
 
-def _group_symbols(language: str) -> set[str]:
+# Cached: a memory import scores tens of thousands of pairs, and CLDR look-ups cost more
+# than the scoring itself.
+@lru_cache(maxsize=8)
+def _decimal_symbol(language: str) -> str:
+    return str(get_decimal_symbol(Locale.parse(language)))
+
+
+@lru_cache(maxsize=8)
+def _group_symbols(language: str) -> frozenset[str]:
     group = get_group_symbol(Locale.parse(language))
     # A language that groups with a space writes any of them (typed, no-break, narrow).
-    return set(_SPACES) if group.isspace() else {group}
+    return frozenset(_SPACES) if group.isspace() else frozenset({group})
 
 
 def numbers(text: str, language: str) -> Counter[Decimal]:
     """The numbers of *text*, read as *language* writes them ("1,5" is 1.5 in French)."""
-    decimal = get_decimal_symbol(Locale.parse(language))
+    decimal = _decimal_symbol(language)
     groups = _group_symbols(language)
     found: Counter[Decimal] = Counter()
     for match in _figure(language).finditer(text):
@@ -113,6 +120,8 @@ def _capitalises_months(language: str) -> bool:
 
 def _fold(word: str) -> str:
     """Compare words without case or accents ("Goïta" is "goita")."""
+    if word.isascii():
+        return word.casefold()  # nothing to strip: most words, at a fraction of the cost
     stripped = unicodedata.normalize("NFKD", word)
     return "".join(c for c in stripped if not unicodedata.combining(c)).casefold()
 
@@ -122,8 +131,7 @@ def calendar(text: str, language: str) -> Counter[str]:
     words = _calendar_words(language)
     capital = _capitalises_months(language)
     found: Counter[str] = Counter()
-    for match in _WORD.finditer(text):
-        word = match.group()
+    for word in _WORD.findall(text):
         key = words.get(_fold(word))
         if key is not None and (word[:1].isupper() or not capital):
             found[key] += 1
