@@ -33,6 +33,8 @@ from app.store.models import (
     StoreState,
     TranslationRow,
 )
+from app.translation import catalogs, risk
+from app.translation.memory import Status
 from tests.conftest import DATA_DIR, SLUG
 from tests.store import drop, new_url
 
@@ -121,8 +123,28 @@ def test_a_new_article_is_stored_as_any_other_write_stores_it(
         fast, general = rows(runner_env["DEPECHE_DATABASE_URL"]), rows(other)
     finally:
         drop(other)
-    assert len(fast["translations"]) == 69 and fast["translations"][0]["risk"] is not None
+    assert len(fast["translations"]) == 69
     assert fast == general
+
+
+def test_machine_rows_are_scored_as_stored_and_a_persons_are_not() -> None:
+    rows = [
+        {
+            "source": "The convoy had 119 vehicles.",
+            "text": "Le convoi comptait 19 véhicules.",
+            "status": Status.MACHINE,
+        },
+        {
+            "source": "The convoy had 119 vehicles.",
+            "text": "Le convoi comptait 119 véhicules.",
+            "status": Status.REVIEWED,
+        },
+        {"source": "Kidal.", "text": "", "status": Status.UNTRANSLATED},
+    ]
+    machine, reviewed, untranslated = catalogs.scored(rows, "en", "fr")
+    assert machine["risk"] == risk.score(rows[0]["source"], rows[0]["text"], "en", "fr") > 0
+    assert reviewed["risk"] is None and untranslated["risk"] is None
+    assert machine["source_key"] == reviewed["source_key"] == catalogs.source_key(rows[0]["source"])
 
 
 @pytest.mark.parametrize("edited", [False, True])

@@ -222,11 +222,13 @@ def save_catalog(
 
 def scored(rows: list[dict[str, Any]], written_in: str, language: str) -> list[dict[str, Any]]:
     """*rows* (``catalog_rows``) as stored: with the digest the memory finds each source by,
-    and each text's risk — scored once, as it is stored: readers and the review desk read it."""
+    and each machine text's risk — scored once, as it is stored, for the publish rule
+    (``risk.publishable``). A person's translation is published whatever its score, and the
+    review desk scores what it shows as it shows it: reviewed rows store none."""
     stored = []
     for row in rows:
-        has_text = row["status"] in (Status.MACHINE, Status.REVIEWED) and row["text"]
-        risk = score(row["source"], row["text"], written_in, language) if has_text else None
+        machine = row["status"] == Status.MACHINE and row["text"]
+        risk = score(row["source"], row["text"], written_in, language) if machine else None
         stored.append({**row, "source_key": source_key(row["source"]), "risk": risk})
     return stored
 
