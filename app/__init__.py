@@ -20,6 +20,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from app import clock, errors, health, i18n, jobs, publication, security, store, translation
     from app.api import init_app as init_api
     from app.auth import bearer
+    from app.exchange import publisher
     from app.http import inbound, limits, origin
     from app.syndication import init_app as init_syndication
     from app.translation import serving
@@ -31,6 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     store.init_app(app)
     translation.init_app(app)
     jobs.init_app(app)
+    publisher.init_app(app)
     publication.init_app(app)
     serving.init_app(app)
     health.init_app(app)

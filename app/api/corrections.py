@@ -28,6 +28,7 @@ from app.clock import newsroom_zone
 from app.exchange.corrections import Conflict, correct_item
 from app.exchange.formats import FormatError, parse_item
 from app.exchange.ingest import Refused, refused_format
+from app.exchange.publisher import publish
 from app.jobs import queue_translations
 from app.publication import live_version, publication
 from app.store import database
@@ -85,14 +86,15 @@ class Correction(MethodView):
         current = source_etag(slug, version, language)
         if not parse_etags(request.headers["If-Match"]).contains(current.strip('"')):
             _fail(412, f"The article {slug!r} changed since that ETag: read it again.")
+        body, content_type = request.get_data(cache=False), request.headers.get("Content-Type", "")
+        store, zone, actor = database(), newsroom_zone(), bearer.actor()
         try:
-            item = parse_item(
-                request.get_data(cache=False), request.headers.get("Content-Type", "")
+            editorial = editorial_of(query)
+            result = publish(
+                lambda: correct_item(
+                    store, slug, version[1], parse_item(body, content_type), editorial, zone, actor
+                )
             )
-            result = correct_item(
-                database(), slug, version[1], item, editorial_of(query), newsroom_zone(),
-                bearer.actor(),
-            )  # fmt: skip
         except FormatError as error:
             refuse(refused_format(error))
         except Refused as error:

@@ -23,6 +23,7 @@ from app.exchange.ingest import (
     ingest_item,
     refused_format,
 )
+from app.exchange.publisher import publish
 from app.http.bodies import larger_bodies
 from app.i18n.locales import LANGUAGE_TAG, SUPPORTED_LANGUAGES
 from app.jobs import queue_translations
@@ -134,8 +135,10 @@ def store_item(body: bytes, content_type: str, editorial: Editorial, actor: str)
     """Read and store one item as *actor* (for the history); Refused (as problem+json) when
     it cannot be."""
     try:
-        item = parse_item(body, content_type)
-        result = ingest_item(database(), item, editorial, newsroom_zone(), actor)
+        store, zone = database(), newsroom_zone()
+        result = publish(
+            lambda: ingest_item(store, parse_item(body, content_type), editorial, zone, actor)
+        )
     except FormatError as error:
         refuse(refused_format(error))
     except Refused as error:
