@@ -19,7 +19,6 @@ import http.client
 import itertools
 import os
 import re
-import signal
 import statistics
 import subprocess
 import sys
@@ -33,7 +32,18 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from run import HOST, ROUNDS, THREADS, BenchError, free_port, machine, start, stop, wait_ready  # noqa: E402
+from run import (  # noqa: E402
+    HOST,
+    ROUNDS,
+    THREADS,
+    BenchError,
+    free_port,
+    machine,
+    run_main,
+    start,
+    stop,
+    wait_ready,
+)
 
 from app.auth import tokens  # noqa: E402
 from app.exchange.folders import article_folders, import_folder  # noqa: E402
@@ -249,10 +259,5 @@ def main() -> int:
     return 0
 
 
-def _terminate(signum: int, _frame: object) -> None:
-    raise SystemExit(128 + signum)
-
-
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, _terminate)
-    sys.exit(main())
+    run_main(main)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -25,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from baseline import fetch  # noqa: E402
-from run import BenchError, free_port, machine, start, stop, wait_ready  # noqa: E402
+from run import BenchError, free_port, machine, run_main, start, stop, wait_ready  # noqa: E402
 
 from app.auth import tokens  # noqa: E402
 from app.exchange.folders import article_folders, import_folder  # noqa: E402
@@ -235,10 +234,5 @@ def write_section(section: str) -> None:
     DOC.write_text(text[:start_at] + section.rstrip("\n") + "\n" + rest)
 
 
-def _terminate(signum: int, _frame: object) -> None:
-    raise SystemExit(128 + signum)
-
-
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, _terminate)
-    sys.exit(main())
+    run_main(main)

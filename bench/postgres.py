@@ -15,9 +15,7 @@ from __future__ import annotations
 import gc
 import os
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from run import HOST, ROUNDS, BenchError, free_port, machine, start, stop, wait_ready, wrk  # noqa: E402
+from run import HOST, ROUNDS, BenchError, free_port, machine, run_main, start, stop, wait_ready, wrk  # noqa: E402
 from scale import (  # noqa: E402
     ARTICLE,
     IMPORT_FOLDERS,
@@ -309,16 +307,5 @@ def main() -> int:
     return 0
 
 
-def _terminate(signum: int, _frame: object) -> None:
-    raise SystemExit(128 + signum)
-
-
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, _terminate)
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        print("interrupted; servers stopped", file=sys.stderr)
-        sys.exit(130)
-    except (BenchError, subprocess.CalledProcessError) as err:
-        sys.exit(f"bench failed: {err}")
+    run_main(main)

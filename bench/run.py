@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from baseline import PATHS, fetch
@@ -237,11 +238,8 @@ def main() -> int:
     return 0
 
 
-def _terminate(signum: int, _frame: object) -> None:
-    raise SystemExit(128 + signum)
-
-
-if __name__ == "__main__":
+def run_main(main: Callable[[], int]) -> None:
+    """A benchmark's entry point: servers stop on SIGTERM and Ctrl-C, a failure is one line."""
     signal.signal(signal.SIGTERM, _terminate)
     try:
         sys.exit(main())
@@ -250,3 +248,11 @@ if __name__ == "__main__":
         sys.exit(130)
     except (BenchError, subprocess.CalledProcessError) as err:
         sys.exit(f"bench failed: {err}")
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+if __name__ == "__main__":
+    run_main(main)

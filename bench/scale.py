@@ -24,7 +24,6 @@ import re
 import resource
 import shlex
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -50,6 +49,7 @@ from run import (  # noqa: E402
     BenchError,
     free_port,
     machine,
+    run_main,
     start,
     stop,
     wait_ready,
@@ -889,16 +889,5 @@ def main() -> int:
     return 0
 
 
-def _terminate(signum: int, _frame: object) -> None:
-    raise SystemExit(128 + signum)
-
-
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, _terminate)
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        print("interrupted; servers stopped", file=sys.stderr)
-        sys.exit(130)
-    except (BenchError, subprocess.CalledProcessError) as err:
-        sys.exit(f"bench failed: {err}")
+    run_main(main)

@@ -12,7 +12,6 @@ to stdout and into docs/performance.md's "Syndication" section.
 from __future__ import annotations
 
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -31,6 +30,7 @@ from run import (  # noqa: E402
     BenchError,
     free_port,
     machine,
+    run_main,
     start,
     stop,
     wait_ready,
@@ -206,15 +206,5 @@ def write_section_at(section: str) -> None:
     DOC.write_text(text[:start_at] + section + rest)
 
 
-def _terminate(signum: int, _frame: object) -> None:
-    raise SystemExit(128 + signum)
-
-
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, _terminate)
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except (BenchError, subprocess.CalledProcessError) as err:
-        sys.exit(f"bench failed: {err}")
+    run_main(main)
