@@ -51,6 +51,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         )
     observe = Observe(app.wsgi_app)
     app.extensions["depeche.metrics"] = observe
+    app.extensions["depeche.engine"].admission.observer = observe.batch
     app.wsgi_app = observe  # type: ignore[method-assign]
     return app
 

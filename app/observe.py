@@ -90,6 +90,18 @@ class Observe:
             ["reason"],
             registry=self.registry,
         )
+        self.batch_requests = Histogram(
+            "depeche_translation_batch_requests",
+            "Requests that shared one engine batch (TRANSLATE_BATCH_* and the threads set it).",
+            registry=self.registry,
+            buckets=(1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64),
+        )
+        self.batch_segments = Histogram(
+            "depeche_translation_batch_segments",
+            "Segments in one engine batch.",
+            registry=self.registry,
+            buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256, 512),
+        )
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
             scrape = CollectorRegistry()
             multiprocess.MultiProcessCollector(scrape)  # type: ignore[no-untyped-call]
@@ -116,6 +128,11 @@ class Observe:
             self._record(environ, seen, request_id, time.perf_counter() - started)
 
         return ClosingIterator(self.app(environ, tagged), [record])
+
+    def batch(self, requests: int, segments: int) -> None:
+        """Count one engine batch (the translation admission's observer)."""
+        self.batch_requests.observe(requests)
+        self.batch_segments.observe(segments)
 
     def _metrics(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """The Prometheus exposition for GET; HEAD without a body; OPTIONS lists the methods."""

@@ -483,3 +483,26 @@ def test_a_short_request_rides_along_with_a_long_one(models_dir: Path) -> None:
     assert gate.sizes == [1, 13]
     pairs = dict(seed_pairs())
     assert answers == {"long": [pairs[en] for en in long_one], "short": [pairs[short[0]]]}
+
+
+def test_metrics_count_the_requests_and_segments_of_each_engine_batch(models_dir: Path) -> None:
+    app = create_app({**seed_settings(), "MODELS_DIR": models_dir, "BEAM_SIZE": 1})
+    engine: Engine = app.extensions["depeche.engine"]
+    gate = gate_engine(engine)
+    english = [en for en, _ in seed_pairs()]
+    requests = [english[0:1], english[1:3], english[3:4], english[4:7]]
+    threads = [threading.Thread(target=engine.translate, args=(r, "en", "fr")) for r in requests]
+    threads[0].start()
+    gate.entered.wait(30)  # the engine is busy with the first; the other three queue
+    for thread in threads[1:]:
+        thread.start()
+    wait_for(lambda: engine.admission.waiting == 3)
+    gate.release.set()
+    for thread in threads:
+        thread.join(30)
+    text = app.test_client().get("/metrics").get_data(as_text=True)
+    assert gate.sizes == [1, 6]
+    assert "depeche_translation_batch_requests_count 2.0" in text
+    assert "depeche_translation_batch_requests_sum 4.0" in text  # 1, then 3 together
+    assert "depeche_translation_batch_segments_sum 7.0" in text
+    assert 'depeche_translation_batch_requests_bucket{le="1.0"} 1.0' in text

@@ -26,6 +26,8 @@ from app.translation.packages import PackageError
 
 Pieces = list[list[str]]
 Run = Callable[[Pieces], list[Any]]
+#: Told of each batch sent to the engine: how many requests shared it, and their segments.
+BatchObserver = Callable[[int, int], None]
 
 
 class Overloaded(PackageError):
@@ -82,6 +84,8 @@ class Admission:
         self._arriving = 0
         self.batches = 0
         """How many batches were sent (for benchmarks and tests)."""
+        self.observer: BatchObserver | None = None
+        """Told of every batch (the app's metrics)."""
 
     @property
     def waiting(self) -> int:
@@ -184,7 +188,7 @@ class Admission:
 
     def _execute(self, batch: Sequence[_Job]) -> None:
         """Run one batch (lock released); on failure, each job again on its own."""
-        self.batches += 1
+        self._count(len(batch), sum(len(job.pieces) for job in batch))
         try:
             results = batch[0].run([piece for job in batch for piece in job.pieces])
         except Exception as error:  # never leave the other callers waiting
@@ -200,8 +204,13 @@ class Admission:
                 start += len(job.pieces)
 
     def _alone(self, job: _Job) -> None:
-        self.batches += 1
+        self._count(1, len(job.pieces))
         try:
             job.results = job.run(job.pieces)
         except Exception as error:
             job.error = error
+
+    def _count(self, requests: int, segments: int) -> None:
+        self.batches += 1
+        if self.observer is not None:
+            self.observer(requests, segments)
