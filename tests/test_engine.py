@@ -306,7 +306,7 @@ def test_one_callers_poison_input_does_not_fail_the_others(models_dir: Path) -> 
     assert gate.sizes == [1, 3, 1, 1, 1]  # the joint batch failed: each caller again, alone
 
 
-def test_a_batch_waits_for_announced_requests_only(models_dir: Path) -> None:
+def test_a_batch_waits_its_whole_wait_only_for_announced_requests(models_dir: Path) -> None:
     engine = Engine(models_dir, beam_size=1)
     engine.admission = Admission(wait=10, size=64, timeout=30)
     counting = CountingTranslator(engine.load("en", "fr").translator)
@@ -328,6 +328,25 @@ def test_a_batch_waits_for_announced_requests_only(models_dir: Path) -> None:
     engine.translate(["The colonels have made the restoration."], "en", "fr")
     thread.join(30)
     assert counting.calls == 2  # the lone call, then both of these together
+
+
+def test_after_a_slow_batch_the_next_one_waits_a_share_of_it_for_anyone(
+    models_dir: Path,
+) -> None:
+    engine = Engine(models_dir, beam_size=1)
+    engine.admission = Admission(wait=30, size=64, timeout=60)
+    gate = gate_engine(engine)
+    english = [en for en, _ in seed_pairs()]
+    threading.Timer(3, gate.release.set).start()
+    engine.translate(english[0:1], "en", "fr")  # held 3 s: the next batch gathers ~150 ms
+    # Nobody announces the second caller: it is only seen once it submits.
+    thread = threading.Thread(target=engine.translate, args=(english[1:2], "en", "fr"))
+    started = time.monotonic()
+    thread.start()
+    engine.translate(english[2:3], "en", "fr")
+    thread.join(30)
+    assert gate.sizes == [1, 2]
+    assert time.monotonic() - started < 10  # a share of the 3 s batch, not the 30 s setting
 
 
 def test_the_admission_timeout_is_a_503_with_retry_after(models_dir: Path) -> None:
