@@ -21,6 +21,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -95,7 +96,10 @@ def server(
     log = tmp / f"granian-{port}.log"
     # run.start passes --workers 2 --blocking-threads 4; a later one wins.
     flags = ["--workers", str(workers), "--blocking-threads", str(threads)]
-    proc = start("app.wsgi:app", port, log, *flags, env=env(models, **settings))
+    # Every worker's figures on /metrics, as `make run` has them.
+    metrics = tempfile.mkdtemp(prefix="metrics-", dir=tmp)
+    environment = {**env(models, **settings), "PROMETHEUS_MULTIPROC_DIR": metrics}
+    proc = start("app.wsgi:app", port, log, *flags, env=environment)
     try:
         wait_ready(proc, f"http://{HOST}:{port}/readyz", log)
         yield port, proc.pid
@@ -167,6 +171,8 @@ def wrk_rate(port: int, script: Path, connections: int) -> tuple[float, int]:
         f"-t{min(2, connections)}",
         f"-c{connections}",
         f"-d{SECONDS}s",
+        "--timeout",
+        "60s",  # a queued request of the argos-sized model waits seconds at 32 connections
         "-s",
         str(script),
     ]
@@ -185,6 +191,18 @@ def wrk_rate(port: int, script: Path, connections: int) -> tuple[float, int]:
     return float(found.group(1)), int(answered.group(1))
 
 
+def batched(port: int) -> tuple[float, float]:
+    """Engine batches sent so far by the server on *port*, and the requests they held."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=10)
+    connection.request("GET", "/metrics")
+    text = connection.getresponse().read().decode()
+    connection.close()
+    found = dict(
+        re.findall(r"^depeche_translation_batch_requests_(count|sum) ([\d.e+]+)$", text, re.M)
+    )
+    return float(found.get("count", 0)), float(found.get("sum", 0))
+
+
 def batching(
     tmp: Path,
     models: Path,
@@ -192,14 +210,16 @@ def batching(
     configurations: dict[str, dict[str, str]],
     connection_counts: Sequence[int] = (1, 8, 32),
     target: str = "fr",
-) -> dict[tuple[str, int], tuple[float, float]]:
-    """Per (configuration, connections): req/s, and the workers' CPU ms per request (which
-    other load on a shared machine disturbs less); medians of alternating wrk rounds. A
-    configuration's settings may name granian's ``workers`` and ``threads`` (default 2 × 4)."""
+) -> dict[tuple[str, int], tuple[float, float, float]]:
+    """Per (configuration, connections): req/s, the workers' CPU ms per request (which other
+    load on a shared machine disturbs less), and requests per engine batch (from /metrics);
+    medians of alternating wrk rounds. A configuration's settings may name granian's
+    ``workers`` and ``threads`` (default 2 × 4)."""
     script = tmp / "cycle.lua"
     script.write_text(lua_script(sentences, target=target))
     rates: dict[tuple[str, int], list[float]] = {}
     costs: dict[tuple[str, int], list[float]] = {}
+    shared: dict[tuple[str, int], list[float]] = {}
     servers = {}
     engine_only = {**ENGINE_ONLY, "DATABASE_URL": store(tmp)}
     with ExitStack() as stack:
@@ -212,16 +232,31 @@ def batching(
         for connections in connection_counts:
             for _ in range(ROUNDS):
                 for name, (port, pid) in servers.items():
-                    used = cpu_seconds(pid)
+                    used, (batches, held) = cpu_seconds(pid), batched(port)
                     rate, answered = wrk_rate(port, script, connections)
                     cost = (cpu_seconds(pid) - used) * 1000 / answered
+                    after, held_after = batched(port)
                     rates.setdefault((name, connections), []).append(rate)
                     costs.setdefault((name, connections), []).append(cost)
-    return {key: (statistics.median(rates[key]), statistics.median(costs[key])) for key in rates}
+                    per_batch = (held_after - held) / (after - batches) if after > batches else 0
+                    shared.setdefault((name, connections), []).append(per_batch)
+    return {
+        key: (
+            statistics.median(rates[key]),
+            statistics.median(costs[key]),
+            statistics.median(shared[key]),
+        )
+        for key in rates
+    }
 
 
 def batch_gain(
-    translator: Any, tokens: Sequence[list[str]], sizes: Sequence[int], beam: int, total: int = 96
+    translator: Any,
+    tokens: Sequence[list[str]],
+    sizes: Sequence[int],
+    beam: int,
+    total: int = 96,
+    rounds: int = ROUNDS + 2,
 ) -> dict[int, float]:
     """CPU ms per sentence when *total* tokenized sentences (cycling *tokens*) go to
     ``translate_batch`` in batches of each size: what one shared batch can save at most."""
@@ -231,7 +266,7 @@ def batch_gain(
     gains = {}
     for size in sizes:
         runs = []
-        for _ in range(ROUNDS + 2):
+        for _ in range(rounds):
             used = time.process_time()
             for start_at in range(0, total, size):
                 batch = pool[start_at : start_at + size]

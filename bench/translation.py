@@ -11,6 +11,9 @@ Then serving over HTTP (bench/serving.py): the engine's share of a one-sentence 
 direct for 22 sentences, a request's cost without the engine, batching across requests on ÷ off
 at 8 and 32 connections with 4 and 16 threads per worker, and start-up to the first
 translation. ``BENCH_SECONDS`` sets each wrk run (default 5).
+Last, batching again with an engine of a real argos model's size (bench/sized_model.py): the
+engine's gain per batch size, and on ÷ off over HTTP at 8 and 32 connections (``--only sized``
+runs that part alone and prints it).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -33,6 +37,7 @@ from app.translation.text import translate_segments  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
 import serving  # noqa: E402
+import sized_model  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "models"
 RUNS = 30
@@ -71,6 +76,9 @@ def main() -> None:
         engine = Engine(models, beam_size=1, intra_threads=1)
         loaded = engine.load("en", "fr")
         tokens = [loaded.tokenizer.encode(text) for text in texts]
+        if sys.argv[1:] == ["--only", "sized"]:  # this section alone, printed, results.md left
+            print("\n".join(sized_report(texts, tokens, loaded.translator)))
+            return
 
         raw = median_seconds(
             lambda: loaded.translator.translate_batch(tokens, beam_size=1, **BATCH_OPTIONS)
@@ -92,6 +100,7 @@ def main() -> None:
         )
     before, after = probe.stdout.split()
     lines = serving_report(texts, [s.text for s in article.segments() if s.context == "body"])
+    lines += sized_report(texts, tokens, loaded.translator)
     lines = [
         "",
         f"## Translation ({len(texts)} segments, fixture model, beam 1, 1 intra thread, "
@@ -180,7 +189,7 @@ def serving_report(sentences: list[str], body: list[str]) -> list[str]:
         f"off; wrk `-d{serving.SECONDS}s`; granian 2 workers × 4 threads, or 2 × 16 "
         f"(`--blocking-threads 16`); median of {serving.ROUNDS} alternating rounds: req/s, and "
         "in brackets the workers' CPU ms per request (user + system; other people's load on the "
-        "machine disturbs it less than req/s):",
+        "machine disturbs it less than req/s), and requests per engine batch (`/metrics`):",
         "",
         "| connections | "
         + " | ".join(f"batching {name}" for name in CONFIGURATIONS)
@@ -191,7 +200,8 @@ def serving_report(sentences: list[str], body: list[str]) -> list[str]:
     ]
     for connections in (1, 8, 32):
         row = [
-            f"{rates[(name, connections)][0]:.0f} ({rates[(name, connections)][1]:.2f})"
+            f"{rates[(name, connections)][0]:.0f} ({rates[(name, connections)][1]:.2f}; "
+            f"{rates[(name, connections)][2]:.1f})"
             for name in CONFIGURATIONS
         ]
         for on_name, off_name in RATIOS:
@@ -209,6 +219,76 @@ def serving_report(sentences: list[str], body: list[str]) -> list[str]:
         f"- Without warm-up (`DEPECHE_WARM_MODELS=0`): {cold['total']:.2f} s; the first request "
         f"took {cold['first'] * 1000:.1f} ms (it loaded the model).",
     ]
+    return lines
+
+
+#: The argos-sized engine, beam 1: batching on and off with granian's default 8 threads per
+#: worker and with 16. A queued request waits seconds at 32 connections: no 503 for that.
+SIZED_CONFIGURATIONS = {
+    "on, 2×8": {"threads": "8"},
+    "off, 2×8": {"threads": "8", "TRANSLATE_BATCH_SEGMENTS": "1"},
+    "on, 2×16": {"threads": "16"},
+    "off, 2×16": {"threads": "16", "TRANSLATE_BATCH_SEGMENTS": "1"},
+}
+SIZED_RATIOS = [("on, 2×8", "off, 2×8"), ("on, 2×16", "off, 2×16"), ("on, 2×16", "off, 2×8")]
+SIZED_BATCHES = (1, 2, 4, 8, 16)
+
+
+def sized_report(texts: list[str], fixture_tokens: list[list[str]], fixture: Any) -> list[str]:
+    """Batching with an engine of a real argos model's size (bench/sized_model.py)."""
+    with tempfile.TemporaryDirectory(prefix="bench-sized-") as folder:
+        tmp = Path(folder)
+        models = tmp / "models"
+        package = sized_model.build(models)
+        engine = Engine(models, beam_size=1, intra_threads=1)
+        loaded = engine.load("en", "fr")
+        tokens = [loaded.tokenizer.encode(text) for text in texts]
+        mean, shortest, longest = sized_model.lengths(package / "model", tokens)
+        found = [len(r.hypotheses[0]) for r in fixture.translate_batch(fixture_tokens, beam_size=1)]
+        gains = serving.batch_gain(loaded.translator, tokens, SIZED_BATCHES, 1, 32, 3)
+        del engine, loaded
+        settings = {"BEAM_SIZE": "1", "TRANSLATE_QUEUE_TIMEOUT": "120"}
+        configurations = {k: {**settings, **v} for k, v in SIZED_CONFIGURATIONS.items()}
+        rates = serving.batching(tmp, models, texts, configurations, (8, 32))
+        size = sum(p.stat().st_size for p in (package / "model").iterdir()) / 1e6
+    one = gains[1]
+    lines = [
+        "",
+        "## Batching with an engine of a real argos model's size",
+        "",
+        f"bench/sized_model.py: 6 + 6 layers of width 512, 8 heads, feed-forward 2,048, "
+        f"50,000 pieces, int8 ({size:.0f} MB), seeded random weights. Its translations of the "
+        f"seed's {len(texts)} segments are {shortest}–{longest} tokens, {mean:.0f} on average "
+        f"(the fixture model's: {min(found)}–{max(found)}, {statistics.mean(found):.0f}).",
+        "",
+        "CPU ms per sentence in `translate_batch` calls of k (beam 1, 1 thread, in process; in "
+        "brackets the gain over k = 1):",
+        "",
+        "| " + " | ".join(f"k = {k}" for k in SIZED_BATCHES) + " |",
+        "|" + "---:|" * len(SIZED_BATCHES),
+        "| " + " | ".join(f"{ms:.1f} ({one / ms:.2f}×)" for ms in gains.values()) + " |",
+        "",
+        f"Over HTTP, one sentence per request cycling the seed's segments, segment cache off, "
+        f"beam 1, wrk `-d{serving.SECONDS}s`, median of {serving.ROUNDS} alternating rounds: "
+        "req/s (workers' CPU ms per request; requests per engine batch):",
+        "",
+        "| connections | "
+        + " | ".join(SIZED_CONFIGURATIONS)
+        + " | "
+        + " | ".join(f"{on} ÷ {off}" for on, off in SIZED_RATIOS)
+        + " |",
+        "|---:|" + "---:|" * (len(SIZED_CONFIGURATIONS) + len(SIZED_RATIOS)),
+    ]
+    for connections in (8, 32):
+        row = [
+            f"{rates[(name, connections)][0]:.1f} ({rates[(name, connections)][1]:.0f}; "
+            f"{rates[(name, connections)][2]:.1f})"
+            for name in SIZED_CONFIGURATIONS
+        ]
+        for on_name, off_name in SIZED_RATIOS:
+            on, off = rates[(on_name, connections)], rates[(off_name, connections)]
+            row.append(f"**{on[0] / off[0]:.2f}** (CPU {off[1] / on[1]:.2f})")
+        lines.append(f"| {connections} | " + " | ".join(row) + " |")
     return lines
 
 
