@@ -198,16 +198,7 @@ def serving_report(sentences: list[str], body: list[str]) -> list[str]:
         + " |",
         "|---:|" + "---:|" * (len(CONFIGURATIONS) + len(RATIOS)),
     ]
-    for connections in (1, 8, 32):
-        row = [
-            f"{rates[(name, connections)][0]:.0f} ({rates[(name, connections)][1]:.2f}; "
-            f"{rates[(name, connections)][2]:.1f})"
-            for name in CONFIGURATIONS
-        ]
-        for on_name, off_name in RATIOS:
-            on, off = rates[(on_name, connections)], rates[(off_name, connections)]
-            row.append(f"{on[0] / off[0]:.2f} (CPU {off[1] / on[1]:.2f})")
-        lines.append(f"| {connections} | " + " | ".join(row) + " |")
+    lines += rate_rows(rates, CONFIGURATIONS, RATIOS, (1, 8, 32), "{:.0f} ({:.2f}; {:.1f})")
     lines += [
         "",
         f"- {len(body)} sentences in one request, all in the segment cache (1 worker, median of "
@@ -279,13 +270,24 @@ def sized_report(texts: list[str], fixture_tokens: list[list[str]], fixture: Any
         + " |",
         "|---:|" + "---:|" * (len(SIZED_CONFIGURATIONS) + len(SIZED_RATIOS)),
     ]
-    for connections in (8, 32):
-        row = [
-            f"{rates[(name, connections)][0]:.1f} ({rates[(name, connections)][1]:.0f}; "
-            f"{rates[(name, connections)][2]:.1f})"
-            for name in SIZED_CONFIGURATIONS
-        ]
-        for on_name, off_name in SIZED_RATIOS:
+    lines += rate_rows(
+        rates, SIZED_CONFIGURATIONS, SIZED_RATIOS, (8, 32), "{:.1f} ({:.0f}; {:.1f})"
+    )
+    return lines
+
+
+def rate_rows(
+    rates: dict[tuple[str, int], tuple[float, float, float]],
+    configurations: dict[str, dict[str, str]],
+    ratios: list[tuple[str, str]],
+    connection_counts: tuple[int, ...],
+    cell: str,
+) -> list[str]:
+    """Table rows: each configuration's figures formatted by *cell*, then each on ÷ off."""
+    lines = []
+    for connections in connection_counts:
+        row = [cell.format(*rates[(name, connections)]) for name in configurations]
+        for on_name, off_name in ratios:
             on, off = rates[(on_name, connections)], rates[(off_name, connections)]
             row.append(f"**{on[0] / off[0]:.2f}** (CPU {off[1] / on[1]:.2f})")
         lines.append(f"| {connections} | " + " | ".join(row) + " |")

@@ -83,6 +83,20 @@ def gate_engine(engine: Engine, poison: str | None = None) -> GatedTranslator:
     return gate
 
 
+def queue_behind_the_first(
+    engine: Engine, gate: GatedTranslator, threads: list[threading.Thread]
+) -> None:
+    """Run *threads*: the first holds the gated engine while all the others queue, then go."""
+    threads[0].start()
+    gate.entered.wait(30)
+    for thread in threads[1:]:
+        thread.start()
+    wait_for(lambda: engine.admission.waiting == len(threads) - 1)
+    gate.release.set()
+    for thread in threads:
+        thread.join(30)
+
+
 def wait_for(condition: Callable[[], bool]) -> None:
     deadline = time.monotonic() + 30
     while not condition():
@@ -245,15 +259,9 @@ def test_concurrent_callers_share_one_batch_and_each_gets_its_own(models_dir: Pa
     def run(index: int) -> None:
         results[index] = engine.translate([pairs[index][0]], "en", "fr")
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(9)]
-    threads[0].start()
-    gate.entered.wait(30)  # the engine is busy with the first caller
-    for thread in threads[1:]:
-        thread.start()
-    wait_for(lambda: engine.admission.waiting == 8)
-    gate.release.set()
-    for thread in threads:
-        thread.join(30)
+    queue_behind_the_first(
+        engine, gate, [threading.Thread(target=run, args=(i,)) for i in range(9)]
+    )
     assert results == {i: [fr] for i, (_, fr) in enumerate(pairs)}
     assert gate.sizes == [1, 8]  # nine callers, two translate_batch calls
 
@@ -510,15 +518,11 @@ def test_metrics_count_the_requests_and_segments_of_each_engine_batch(models_dir
     gate = gate_engine(engine)
     english = [en for en, _ in seed_pairs()]
     requests = [english[0:1], english[1:3], english[3:4], english[4:7]]
-    threads = [threading.Thread(target=engine.translate, args=(r, "en", "fr")) for r in requests]
-    threads[0].start()
-    gate.entered.wait(30)  # the engine is busy with the first; the other three queue
-    for thread in threads[1:]:
-        thread.start()
-    wait_for(lambda: engine.admission.waiting == 3)
-    gate.release.set()
-    for thread in threads:
-        thread.join(30)
+    queue_behind_the_first(
+        engine,
+        gate,
+        [threading.Thread(target=engine.translate, args=(r, "en", "fr")) for r in requests],
+    )
     text = app.test_client().get("/metrics").get_data(as_text=True)
     assert gate.sizes == [1, 6]
     assert "depeche_translation_batch_requests_count 2.0" in text
