@@ -48,7 +48,7 @@ import re, sys
 def rss():
     return int(re.search(r"VmRSS:\\s+(\\d+)", open("/proc/self/status").read()).group(1)) / 1024
 from app import create_app
-app = create_app({"MODELS_DIR": sys.argv[1], "BEAM_SIZE": 1})
+app = create_app({"MODELS_DIR": sys.argv[1], "BEAM_SIZE": 1, "DATABASE_URL": sys.argv[2]})
 before = rss()
 app.test_client().post("/api/v1/translate", json={"q": "Kidal has been under their control"
     " ever since.", "source": "en", "target": "fr"})
@@ -92,7 +92,7 @@ def main() -> None:
             for beam in (1, 4)
         }
         probe = subprocess.run(
-            [sys.executable, "-c", RSS_PROBE, str(models)],
+            [sys.executable, "-c", RSS_PROBE, str(models), serving.store(models)],
             cwd=ROOT,
             capture_output=True,
             text=True,
