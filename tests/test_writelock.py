@@ -10,18 +10,19 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from flask import Flask
 from sqlalchemy.exc import OperationalError
 
+from app import create_app
 from app.store.database import Database, PoolSettings, sqlite_file
 from app.store.migrate import upgrade
 from app.store.writelock import WriteLock
 from tests.conftest import DATA_DIR, SEED
+from tests.store import imported
 from tests.test_ingest_api import EDITORIAL
 from tests.tokens import bearer, issue_token
 
@@ -183,9 +184,17 @@ def test_a_writer_waits_the_busy_timeout_in_all_then_gets_sqlites_error(tmp_path
 
 
 def test_a_publish_past_the_busy_timeout_is_a_503_with_retry_after(
-    make_app: Callable[..., Flask],
+    tmp_path: Path, no_models: Path
 ) -> None:
-    app = make_app(DATA_DIR, DATABASE_BUSY_TIMEOUT=0.5)
+    url = imported(DATA_DIR, url_of(tmp_path))  # SQLite whatever the run's store
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "MODELS_DIR": no_models,
+            "DATABASE_BUSY_TIMEOUT": 0.5,
+        }
+    )
     database: Database = app.extensions["depeche.database"]
     headers = {**bearer(issue_token(app, "publish")), "Content-Type": "text/plain; charset=utf-8"}
     query = urlencode({**EDITORIAL, "slug": "locked-out"})
