@@ -30,7 +30,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.store.models import StoreState
-from app.store.writelock import WriteLock
+from app.store.writelock import Turn, WriteLock
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -69,9 +69,8 @@ class PoolSettings:
 
 #: The execution option that marks a writer's connection (``Database.write``).
 WRITER = "depeche_writer"
-#: The execution option of a writer that waited for its turn: the milliseconds left of its
-#: busy timeout, SQLite's busy handler's share.
-BUSY_LEFT = "depeche_busy_left"
+#: The execution option that carries a SQLite writer's ``Turn``: taken as it begins.
+TURN = "depeche_turn"
 #: Where a SQLite connection's info keeps its busy timeout when it is not the full one.
 _BUSY_INFO = "depeche_busy_timeout"
 
@@ -93,11 +92,17 @@ def _sqlite_listeners(engine: Engine, busy_ms: int) -> None:
         # A writer begins IMMEDIATE: it takes the write lock before it reads anything. A
         # deferred transaction that read first and then writes is refused at once ("database
         # is locked", the busy handler is never asked) when another connection holds the lock
-        # or committed since its snapshot: 8 publishers got a 503 in three. A writer that
-        # waited for its turn leaves SQLite's handler only what is left of its timeout.
+        # or committed since its snapshot: 8 publishers got a 503 in three. It waits for its
+        # turn here, with its connection checked out and pinged (no statement in the turn
+        # that needs none), then leaves SQLite's handler what is left of its busy timeout.
         options = connection.get_execution_options()
         immediate = options.get(WRITER, False)
-        wanted = int(options.get(BUSY_LEFT, busy_ms)) if immediate else busy_ms
+        wanted = busy_ms
+        turn: Turn | None = options.get(TURN)
+        if immediate and turn is not None:
+            left = turn.take()
+            if left < turn.timeout - 0.001:  # it waited
+                wanted = int(left * 1000)
         if connection.info.get(_BUSY_INFO, busy_ms) != wanted:
             connection.exec_driver_sql(f"PRAGMA busy_timeout={wanted}")
             connection.info[_BUSY_INFO] = wanted
@@ -210,13 +215,18 @@ class Database:
         """A session committed at the end of the block, rolled back on any error. Writers take
         the store's one state row first (FOR UPDATE; SQLite locks the whole database for a
         writer anyway), so they run one after another and none works on a state another
-        is changing. On SQLite they wait for their turn first, before they hold a
-        connection, and keep it until they have committed."""
-        with self.turn() as left, self._writers() as session, session.begin():
-            if left < self.pool.busy_timeout - 0.001:  # it waited: SQLite waits what is left
-                session.connection(execution_options={BUSY_LEFT: int(left * 1000)})
-            session.execute(select(StoreState.seq).where(StoreState.id == 1).with_for_update())
-            yield session
+        is changing. On SQLite they wait for their turn as they begin, and keep it until
+        they have committed."""
+        turn = None if self._turns is None else Turn(self._turns, self.pool.busy_timeout)
+        try:
+            with self._writers() as session, session.begin():
+                if turn is not None:
+                    session.connection(execution_options={TURN: turn})
+                session.execute(select(StoreState.seq).where(StoreState.id == 1).with_for_update())
+                yield session
+        finally:
+            if turn is not None:
+                turn.give_back()
 
     @staticmethod
     def next_seq(session: Session) -> int:

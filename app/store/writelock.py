@@ -42,6 +42,42 @@ class _Waiting:
         self.failed = False
 
 
+class Turn:
+    """One writer's turn on a ``WriteLock``: taken once, given back once (or never taken)."""
+
+    def __init__(self, lock: WriteLock, timeout: float) -> None:
+        self.lock = lock
+        self.timeout = timeout
+        self.left = timeout
+        """Seconds of the timeout left when the turn came: SQLite's busy handler's share."""
+        self._threads = False
+        self._file = False
+
+    def take(self) -> float:
+        """Wait for the turn, the timeout at most; the seconds left of it (0 when the turn did
+        not come: SQLite's handler then says at once whether the database is free)."""
+        deadline = time.monotonic() + self.timeout
+        self._threads = self.lock._threads.acquire(timeout=max(self.timeout, 0.0))
+        if not self._threads:
+            self.left = 0.0
+            return self.left
+        taken = self.lock._acquire_file(deadline)
+        self._file = bool(taken)
+        self.left = 0.0 if taken is False else max(deadline - time.monotonic(), 0.0)
+        return self.left
+
+    def give_back(self) -> None:
+        """Let the next writer go; nothing if the turn was not taken."""
+        try:
+            if self._file:
+                self._file = False
+                fcntl.lockf(self.lock._require_fd(), fcntl.LOCK_UN)
+        finally:
+            if self._threads:
+                self._threads = False
+                self.lock._threads.release()
+
+
 class WriteLock:
     """The turn of one database file's writers, in this process and across processes."""
 
@@ -73,21 +109,12 @@ class WriteLock:
 
     @contextmanager
     def held(self, timeout: float) -> Iterator[float]:
-        """Wait for the turn, *timeout* seconds at most; yield the seconds left of *timeout*
-        (SQLite's busy handler may wait that long still: 0 when the turn did not come)."""
-        deadline = time.monotonic() + timeout
-        if not self._threads.acquire(timeout=max(timeout, 0.0)):
-            yield 0.0
-            return
+        """The turn, for the block: see ``Turn.take``."""
+        turn = Turn(self, timeout)
         try:
-            taken = self._acquire_file(deadline)
-            try:
-                yield 0.0 if taken is False else max(deadline - time.monotonic(), 0.0)
-            finally:
-                if taken:
-                    fcntl.lockf(self._require_fd(), fcntl.LOCK_UN)
+            yield turn.take()
         finally:
-            self._threads.release()
+            turn.give_back()
 
     def _require_fd(self) -> int:
         assert self._fd is not None
