@@ -14,6 +14,11 @@ the medians of the rounds. ``--beside DIR``: DIR is another checkout of the code
 ``git worktree add DIR main``); its rounds alternate with this code's, so that both are measured
 side by side under the same load, and only the report is printed (the document is left as it is).
 
+``--only writers [--beside DIR]``: the store's writers alone, no server: 2 processes of 4
+threads, each thread building for 3 ms (CPU) then writing one change with 1 ms of CPU in the
+transaction, for ``BENCH_SECONDS``; writes per second and a write's p50/p99 (its wait for the
+write lock included), medians of ROUNDS alternating rounds; only printed.
+
 Goals: publish p50 <= 50 ms whatever the length; reads ratio >= 0.8; 0 errors. The Markdown
 report goes to stdout and into docs/performance.md's "Publishing" section.
 """
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import http.client
 import itertools
+import json
 import os
 import re
 import statistics
@@ -38,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from run import (  # noqa: E402
+    BIN,
     HOST,
     ROUNDS,
     THREADS,
@@ -267,14 +274,87 @@ def write_section(section: str) -> None:
     DOC.write_text(text[:start_at] + section.rstrip("\n") + "\n" + rest)
 
 
+#: One process of ``--only writers``: its threads' write latencies (ms) as JSON on stdout.
+WRITERS_PROCESS = """
+import json, sys, threading, time
+from app.store.database import Database
+database, seconds = Database(sys.argv[1]), float(sys.argv[2])
+latencies = []
+def spin(ms):
+    end = time.perf_counter() + ms / 1000
+    while time.perf_counter() < end:
+        pass
+def write():
+    until = time.monotonic() + seconds
+    while time.monotonic() < until:
+        spin(3)
+        began = time.perf_counter()
+        with database.write() as session:
+            database.next_seq(session)
+            spin(1)
+        latencies.append((time.perf_counter() - began) * 1000)
+threads = [threading.Thread(target=write) for _ in range(4)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+database.dispose()
+print(json.dumps(latencies))
+"""
+
+
+def writers_round(tmp: Path, code: Path, seconds: int) -> tuple[float, float, float]:
+    """Writes per second, p50 and p99 (ms) of two WRITERS_PROCESS of *code* on a new store."""
+    for old in tmp.iterdir():
+        old.unlink()
+    url = f"sqlite:///{tmp / 'writers.sqlite3'}"
+    database = Database(url)
+    upgrade(database)
+    database.dispose()
+    cmd = [str(BIN / "python"), "-c", WRITERS_PROCESS, url, str(seconds)]
+    procs = [subprocess.Popen(cmd, cwd=code, stdout=subprocess.PIPE) for _ in range(2)]
+    latencies = [ms for proc in procs for ms in json.loads(proc.communicate()[0])]
+    if any(proc.returncode for proc in procs):
+        raise BenchError("a writers process failed")
+    rate = len(latencies) / seconds
+    return rate, percentile(latencies, 0.5), percentile(latencies, 0.99)
+
+
+def writers_only(codes: dict[str, Path], seconds: int) -> str:
+    before = _load()
+    found: dict[str, list[tuple[float, float, float]]] = {name: [] for name in codes}
+    with tempfile.TemporaryDirectory(prefix="bench-writers-") as tmpdir:
+        for _ in range(ROUNDS):
+            for name, code in codes.items():
+                found[name].append(writers_round(Path(tmpdir), code, seconds))
+    lines = [
+        f"Writers alone (`bench/ingest.py --only writers`), {machine()}: 2 processes × 4 threads,",
+        f"{seconds} s, medians of {ROUNDS} alternating rounds (each round's figure in brackets);",
+        f"load average (1 min) {before} before, {_load()} after.",
+        "",
+        "| code | writes/s | write p50 | write p99 |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for name, rounds in found.items():
+        rate, p50, p99 = (list(column) for column in zip(*rounds, strict=True))
+        lines.append(f"| {name} | {statistics.median(rate):.0f} | {_ms(p50)} | {_ms(p99)} |")
+    return "\n".join(lines)
+
+
 def _load() -> str:
     return f"{os.getloadavg()[0]:.2f}"
 
 
 def main() -> int:
     seconds = int(os.environ.get("BENCH_SECONDS", "5"))
-    beside = Path(sys.argv[2]).resolve() if sys.argv[1:2] == ["--beside"] else None
+    args = sys.argv[1:]
+    only = args[1] if args[:1] == ["--only"] else None
+    args = args[2:] if only else args
+    beside = Path(args[1]).resolve() if args[:1] == ["--beside"] else None
     codes = {"this code": ROOT} if beside is None else {"this code": ROOT, beside.name: beside}
+    if only == "writers":
+        print(writers_only(codes, seconds))
+        return 0
     runs: dict[str, list[Round]] = {name: [] for name in codes}
     before = _load()
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmpdir:
