@@ -50,12 +50,16 @@ class Turn:
         self.timeout = timeout
         self.left = timeout
         """Seconds of the timeout left when the turn came: SQLite's busy handler's share."""
+        self._asked = False
         self._threads = False
         self._file = False
 
     def take(self) -> float:
         """Wait for the turn, the timeout at most; the seconds left of it (0 when the turn did
         not come: SQLite's handler then says at once whether the database is free)."""
+        if self._asked:  # asked already (a connection that begins again in the same turn)
+            return self.left
+        self._asked = True
         deadline = time.monotonic() + self.timeout
         self._threads = self.lock._threads.acquire(timeout=max(self.timeout, 0.0))
         if not self._threads:
