@@ -164,6 +164,21 @@ def cpu_seconds(parent: int) -> float:
     return total
 
 
+def settle(parent: int, quiet: float = 0.3, longest: float = 120.0) -> None:
+    """Wait until the workers of *parent* have used no CPU for *quiet* seconds: when wrk stops,
+    a server still translates what its connections had queued (seconds of work for an
+    argos-sized model at 32 connections, batching off), which ran during the next server's
+    round and took cores from it."""
+    deadline = time.monotonic() + longest
+    used = cpu_seconds(parent)
+    while time.monotonic() < deadline:
+        time.sleep(quiet)
+        now = cpu_seconds(parent)
+        if now - used < 0.02 * quiet:  # the odd tick of an idle worker
+            return
+        used = now
+
+
 def wrk_rate(port: int, script: Path, connections: int) -> tuple[float, int]:
     """Requests per second, and requests answered, of one wrk run."""
     command = [
@@ -235,6 +250,7 @@ def batching(
                     used, (batches, held) = cpu_seconds(pid), batched(port)
                     rate, answered = wrk_rate(port, script, connections)
                     cost = (cpu_seconds(pid) - used) * 1000 / answered
+                    settle(pid)  # before the next server's round, not during it
                     after, held_after = batched(port)
                     rates.setdefault((name, connections), []).append(rate)
                     costs.setdefault((name, connections), []).append(cost)
