@@ -23,8 +23,6 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_MAX_OVERFLOW": 5,
     "DATABASE_POOL_TIMEOUT": 5.0,
     "DATABASE_CONNECT_TIMEOUT": 5,
-    # Seconds a SQLite writer waits for the write lock in all (then 503 with Retry-After).
-    "DATABASE_BUSY_TIMEOUT": 10.0,
     # Where the embedded SQLite database lives (a local disk, not a network filesystem).
     "INSTANCE_DIR": PROJECT_ROOT / "instance",
     # Seconds between a worker's checks for changes committed by other processes (SQLite; on
@@ -137,7 +135,6 @@ _CONVERTERS: dict[str, Any] = {
     "DATABASE_MAX_OVERFLOW": int,
     "DATABASE_POOL_TIMEOUT": float,
     "DATABASE_CONNECT_TIMEOUT": int,
-    "DATABASE_BUSY_TIMEOUT": float,
     "RENDER_CACHE_BYTES": int,
     "SEGMENT_CACHE_BYTES": int,
     "CACHE_MAX_AGE": int,

@@ -3,8 +3,6 @@ publish leaves other articles' remembered answers current."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +10,6 @@ from urllib.parse import urlencode
 
 from flask import Flask
 
-from app.config import PROJECT_ROOT
 from app.store.database import Database
 from app.store.migrate import upgrade
 from tests.conftest import DATA_DIR, SEED, SLUG
@@ -23,40 +20,6 @@ from tests.tokens import bearer, issue_token
 
 WRITERS = 4
 WRITES = 25
-
-#: A process of its own (a second granian worker, the CLI): WRITERS threads writing WRITES
-#: times each once its stdin says go; it prints the errors its writers met.
-OTHER_PROCESS = f"""
-import sys, threading
-from app.store.database import Database
-database = Database(sys.argv[1])
-errors = []
-def write():
-    try:
-        for _ in range({WRITES}):
-            with database.write() as session:
-                database.next_seq(session)
-    except Exception as error:
-        errors.append(repr(error))
-threads = [threading.Thread(target=write) for _ in range({WRITERS})]
-print("ready", flush=True)
-sys.stdin.readline()
-for thread in threads:
-    thread.start()
-for thread in threads:
-    thread.join()
-database.dispose()
-print(errors, flush=True)
-"""
-
-
-def write_many(database: Database, failures: list[Exception]) -> None:
-    try:
-        for _ in range(WRITES):
-            with database.write() as session:
-                database.next_seq(session)
-    except Exception as error:  # counted by the test
-        failures.append(error)
 
 
 def test_writers_of_two_processes_wait_for_each_other_and_none_is_refused(
@@ -93,40 +56,6 @@ def test_writers_of_two_processes_wait_for_each_other_and_none_is_refused(
     finally:
         first.dispose()
         second.dispose()
-        drop(url)
-
-
-def test_many_threads_of_two_processes_write_and_none_is_refused(tmp_path: Path) -> None:
-    url = new_url(tmp_path)
-    database = Database(url)
-    try:
-        upgrade(database)
-        before = database.seq()
-        other = subprocess.Popen(
-            [sys.executable, "-c", OTHER_PROCESS, url],
-            cwd=PROJECT_ROOT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert other.stdout is not None and other.stdin is not None
-        assert other.stdout.readline() == "ready\n"
-        failures: list[Exception] = []
-        threads = [
-            threading.Thread(target=write_many, args=(database, failures)) for _ in range(WRITERS)
-        ]
-        other.stdin.write("go\n")
-        other.stdin.flush()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        out, _ = other.communicate(timeout=60)
-        assert failures == []
-        assert out == "[]\n"
-        assert database.seq() == before + 2 * WRITERS * WRITES
-    finally:
-        database.dispose()
         drop(url)
 
 

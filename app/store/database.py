@@ -5,8 +5,6 @@ what differs is said where it differs, and only where the engine makes it necess
 
 * SQLite gets WAL mode, foreign keys and an explicit BEGIN (``make_engine``); PostgreSQL gets a
   connect timeout (a libpq parameter).
-* SQLite writers take turns on a lock of ours before they begin (app/store/writelock.py), woken
-  when the writer before them commits; PostgreSQL writers wait on the state row's lock.
 * A read sees one snapshot: SQLite's explicit BEGIN gives that already; PostgreSQL's default
   (READ COMMITTED) takes a snapshot per statement, so reads run REPEATABLE READ, READ ONLY.
 * A change is announced to other processes with NOTIFY on PostgreSQL (app/store/notify.py);
@@ -30,7 +28,6 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.store.models import StoreState
-from app.store.writelock import Turn, WriteLock
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -53,8 +50,6 @@ class PoolSettings:
     max_overflow: int = 5
     timeout: float = 5.0
     connect_timeout: int = 5
-    busy_timeout: float = 10.0
-    """Seconds a SQLite writer waits for the write lock, in all."""
 
     @classmethod
     def from_settings(cls, settings: Any) -> PoolSettings:
@@ -63,66 +58,33 @@ class PoolSettings:
             int(settings["DATABASE_MAX_OVERFLOW"]),
             float(settings["DATABASE_POOL_TIMEOUT"]),
             int(settings["DATABASE_CONNECT_TIMEOUT"]),
-            float(settings["DATABASE_BUSY_TIMEOUT"]),
         )
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite opens transactions lazily, only before writes: reads inside one session would
+    # each see a different state. Emit BEGIN ourselves (SQLAlchemy's documented recipe), so a
+    # session reads one snapshot, never half an old article and half a new one.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
 
 
 #: The execution option that marks a writer's connection (``Database.write``).
 WRITER = "depeche_writer"
-#: The execution option that carries a SQLite writer's ``Turn``: taken as it begins.
-TURN = "depeche_turn"
-#: Where a SQLite connection's info keeps its busy timeout when it is not the full one.
-_BUSY_INFO = "depeche_busy_timeout"
 
 
-def _sqlite_listeners(engine: Engine, busy_ms: int) -> None:
-    def pragmas(dbapi_connection: Any, _record: Any) -> None:
-        # pysqlite opens transactions lazily, only before writes: reads inside one session
-        # would each see a different state. Emit BEGIN ourselves (SQLAlchemy's documented
-        # recipe), so a session reads one snapshot, never half an old article and half a new.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
-        cursor.close()
-
-    def begin(connection: Any) -> None:
-        # A writer begins IMMEDIATE: it takes the write lock before it reads anything. A
-        # deferred transaction that read first and then writes is refused at once ("database
-        # is locked", the busy handler is never asked) when another connection holds the lock
-        # or committed since its snapshot: 8 publishers got a 503 in three. It waits for its
-        # turn here, with its connection checked out and pinged (no statement in the turn
-        # that needs none), then leaves SQLite's handler what is left of its busy timeout.
-        options = connection.get_execution_options()
-        immediate = options.get(WRITER, False)
-        wanted = busy_ms
-        turn: Turn | None = options.get(TURN)
-        if immediate and turn is not None:
-            left = turn.take()
-            if left < turn.timeout - 0.001:  # it waited
-                wanted = int(left * 1000)
-        if connection.info.get(_BUSY_INFO, busy_ms) != wanted:
-            connection.exec_driver_sql(f"PRAGMA busy_timeout={wanted}")
-            connection.info[_BUSY_INFO] = wanted
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-    event.listen(engine, "connect", pragmas)
-    event.listen(engine, "begin", begin)
-
-
-def sqlite_file(url: str) -> Path | None:
-    """The file of a SQLite database *url*; None for another engine or an in-memory one."""
-    parsed = make_url(url)
-    name = parsed.database
-    if parsed.get_backend_name() != "sqlite" or name in (None, "", ":memory:"):
-        return None
-    if parsed.query.get("mode") == "memory":
-        return None
-    if str(parsed.query.get("uri", "")).lower() in ("true", "1") and name.startswith("file:"):
-        name = name.removeprefix("file:").split("?", 1)[0]
-    return Path(name)
+def _sqlite_begin(connection: Any) -> None:
+    # A writer begins IMMEDIATE: it waits for the write lock in SQLite's busy handler before
+    # it reads anything. A deferred transaction that read first and then writes is refused at
+    # once ("database is locked", the busy handler is never asked) when another connection
+    # holds the lock or committed since its snapshot: 8 publishers got a 503 in three.
+    immediate = connection.get_execution_options().get(WRITER, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str, pool: PoolSettings | None = None) -> Engine:
@@ -143,7 +105,8 @@ def make_engine(url: str, pool: PoolSettings | None = None) -> Engine:
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, **options)
-    _sqlite_listeners(engine, round(pool.busy_timeout * 1000))
+    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
@@ -170,8 +133,6 @@ class Database:
         self._writers = sessionmaker(
             self.engine.execution_options(**{WRITER: True}), expire_on_commit=False
         )
-        file = sqlite_file(url)
-        self._turns = None if file is None else WriteLock.of(file)
         # A Database dropped without dispose() (an app that goes away) closes its pooled
         # connections rather than leaving them to the garbage collector, open.
         weakref.finalize(self, self.engine.dispose)
@@ -200,33 +161,14 @@ class Database:
         raise AssertionError("unreachable")
 
     @contextmanager
-    def turn(self) -> Iterator[float]:
-        """A SQLite writer's turn (app/store/writelock.py), held until the block ends, at most
-        the busy timeout waited for; yields the seconds left of that timeout. Elsewhere (no
-        file to write) at once, the whole timeout left."""
-        if self._turns is None:
-            yield self.pool.busy_timeout
-            return
-        with self._turns.held(self.pool.busy_timeout) as left:
-            yield left
-
-    @contextmanager
     def write(self) -> Iterator[Session]:
         """A session committed at the end of the block, rolled back on any error. Writers take
         the store's one state row first (FOR UPDATE; SQLite locks the whole database for a
         writer anyway), so they run one after another and none works on a state another
-        is changing. On SQLite they wait for their turn as they begin, and keep it until
-        they have committed."""
-        turn = None if self._turns is None else Turn(self._turns, self.pool.busy_timeout)
-        try:
-            with self._writers() as session, session.begin():
-                if turn is not None:
-                    session.connection(execution_options={TURN: turn})
-                session.execute(select(StoreState.seq).where(StoreState.id == 1).with_for_update())
-                yield session
-        finally:
-            if turn is not None:
-                turn.give_back()
+        is changing."""
+        with self._writers() as session, session.begin():
+            session.execute(select(StoreState.seq).where(StoreState.id == 1).with_for_update())
+            yield session
 
     @staticmethod
     def next_seq(session: Session) -> int:

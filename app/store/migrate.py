@@ -32,13 +32,10 @@ def head() -> str | None:
 
 
 def upgrade(database: Database) -> tuple[str | None, str | None]:
-    """Bring the database to the newest schema; return (before, after). On SQLite it runs in
-    the writers' turn: processes that upgrade together go one after the other (as the
-    advisory lock orders them on PostgreSQL), and writers wait for it without sleeping."""
-    with database.turn():
-        before = current(database)
-        command.upgrade(alembic_config(database), "head")
-        return before, current(database)
+    """Bring the database to the newest schema; return (before, after)."""
+    before = current(database)
+    command.upgrade(alembic_config(database), "head")
+    return before, current(database)
 
 
 __all__ = ["UPGRADE_COMMAND", "alembic_config", "current", "ensure_current", "head", "upgrade"]
