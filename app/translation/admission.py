@@ -7,11 +7,10 @@ idle leads: until ``size`` segments are queued, it waits up to ``wait`` seconds 
 announced themselves (see :meth:`Admission.request`), and for any other caller up to
 ``FILL_SHARE`` of the time the previous batch took (never more than ``wait``): a heavy model's
 batch fills with the requests that arrive while it gathers, a light one hardly waits. It then
-sends the oldest job and
-every later job of the same language pair that still fits into one ``translate_batch`` (a
-quarter of ``size`` is always left for short jobs behind a long one). A job is never split: a
-request's own segments stay in one batch, however long. If a joint batch fails, each job in it
-is retried alone, so one caller's bad input fails only that caller.
+sends the oldest job and every later job of the same language pair that still fits into one
+``translate_batch`` (a quarter of ``size`` is always left for short jobs behind a long one).
+A job is never split: a request's own segments stay in one batch, however long. If a joint
+batch fails, each job in it is retried alone, so one caller's bad input fails only that caller.
 """
 
 from __future__ import annotations
